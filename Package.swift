@@ -28,8 +28,6 @@ let package = Package(
       dependencies: ["Placement", "PlacementSealing", "PlacementServer"]
     ),
     .testTarget(name: "PlacementTests", dependencies: ["Placement"]),
-    .testTarget(name: "PlacementSealingTests", dependencies: ["PlacementSealing", "Placement"]),
-    .testTarget(name: "PlacementServerTests", dependencies: ["PlacementServer", "Placement"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -18,16 +18,20 @@ let package = Package(
     ),
     // The engine: topology, policy language, estimates, balancers, leases. Pure Swift, no I/O
     // on the decision path.
-    .target(name: "Placement"),
+    .target(name: "Placement", dependencies: ["PlacementJSON"]),
+    // A small JSON reader and writer (positions, duplicate keys, depth limit), package-internal.
+    .target(name: "PlacementJSON"),
     // HPKE (RFC 9180) on libsodium, keys, envelopes.
     .target(name: "PlacementSealing", dependencies: ["Placement", "CSodium"]),
     // Wire protocol (JSON Lines) and, later, the Unix socket daemon.
-    .target(name: "PlacementServer", dependencies: ["Placement"]),
+    .target(name: "PlacementServer", dependencies: ["Placement", "PlacementJSON"]),
     .executableTarget(
       name: "placement",
-      dependencies: ["Placement", "PlacementSealing", "PlacementServer"]
+      dependencies: ["Placement", "PlacementJSON", "PlacementSealing", "PlacementServer"]
     ),
-    .testTarget(name: "PlacementTests", dependencies: ["Placement"]),
+    .testTarget(name: "PlacementJSONTests", dependencies: ["PlacementJSON"]),
+    .testTarget(name: "PlacementTests", dependencies: ["Placement", "PlacementJSON"]),
+    .testTarget(name: "PlacementServerTests", dependencies: ["PlacementServer", "Placement"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,504 @@
+/// Everything the engine knows and remembers, and the decision procedure of DESIGN.md section 6.
+/// Guarded by ``PlacementEngine``'s lock; nothing here is thread-safe by itself.
+struct EngineState {
+  /// One endpoint of the topology with its live state.
+  struct EndpointRuntime {
+    var pool: Pool
+    var endpoint: Endpoint
+    var inFlight = 0
+    /// Marked down by a `health` report.
+    var markedDown = false
+    /// Ejected by outlier detection until this time.
+    var ejectedUntil: Duration?
+    var consecutiveFailures = 0
+    var ejections = 0
+    var errors = 0
+
+    func isHealthy(at now: Duration) -> Bool {
+      !markedDown && (ejectedUntil.map { $0 <= now } ?? true)
+    }
+  }
+
+  /// The endpoints serving one model, in topology order, with their compute-estimate slots.
+  struct ModelRoute {
+    var members: [(endpoint: Int, slot: Int)]
+  }
+
+  /// One candidate of the request being decided.
+  struct Candidate {
+    var endpoint: Int
+    var slot: Int
+    var estimate: LatencyEstimate
+    var score = 0.0
+    var forbidden = false
+    var needsKey = false
+    var sealed = false
+    var feasible = false
+    var excluded: Bool { forbidden || needsKey }
+  }
+
+  let configuration: EngineConfiguration
+  private(set) var topology: Topology
+  private(set) var policy: CompiledPolicy
+  private(set) var endpoints: [EndpointRuntime] = []
+  private var endpointIndex: [String: Int] = [:]
+  private var routes: [String: ModelRoute] = [:]
+  private(set) var computeEstimates: [Double] = []
+  private var slotModels: [(endpoint: Int, model: String)] = []
+  var slotModelsSnapshot: [(endpoint: Int, model: String)] { slotModels }
+  private var balancers: BalancerState
+  private(set) var leases = LeaseTable()
+  private var random: SeededGenerator
+  private var idPrefix: UInt64
+  private var nextSequence: UInt64 = 1
+  private(set) var leasesExpired = 0
+
+  private let forbidRules: [Int]
+  private let encryptRules: [Int]
+  private let preferRules: [Int]
+  // Buffers reused by every decision, so the decision path does not allocate for them.
+  private var scratch = PolicyScratch()
+  private var candidates: [Candidate] = []
+  private var choices: [BalancerState.Choice] = []
+  private var choiceCandidates: [Int] = []
+  private var ruleFired: [Bool]
+
+  init(topology: Topology, policy: PolicySet, configuration: EngineConfiguration) {
+    self.configuration = configuration
+    self.topology = topology
+    self.policy = CompiledPolicy(policy: policy, topology: topology)
+    var random = configuration.seed.map(SeededGenerator.init(seed:)) ?? SeededGenerator()
+    idPrefix = random.next()
+    self.random = random
+    let rules = policy.rules
+    forbidRules = rules.indices.filter { rules[$0].effect == .forbid }
+    encryptRules = rules.indices.filter { rules[$0].effect == .encrypt }
+    preferRules = rules.indices.filter { rules[$0].effect == .prefer }
+    ruleFired = Array(repeating: false, count: rules.count)
+    for pool in topology.pools {
+      for endpoint in pool.endpoints {
+        let index = endpoints.count
+        endpointIndex[endpoint.id] = index
+        endpoints.append(EndpointRuntime(pool: pool, endpoint: endpoint))
+        for (model, time) in endpoint.models.sorted(by: { $0.key < $1.key }) {
+          routes[model, default: ModelRoute(members: [])].members.append(
+            (index, computeEstimates.count))
+          computeEstimates.append(time)
+          slotModels.append((index, model))
+        }
+      }
+    }
+    balancers = BalancerState(endpointCount: endpoints.count)
+  }
+
+  // MARK: deciding
+
+  /// Decides `request` at `now`. With `commit` (a `place`), the balancer moves and a lease is
+  /// taken; without it (an `explain`), nothing changes and every candidate is reported.
+  mutating func decide(_ request: PlacementRequest, now: Duration, commit: Bool) -> Decision {
+    expireLeases(at: now)
+    let id = commit ? nextDecisionID() : ""
+    var decision = Decision(
+      id: id, requestID: request.id,
+      outcome: .rejected(Rejection(reason: .noCandidate, detail: "")),
+      rules: [], candidates: [])
+    scratch.reset()
+    for index in ruleFired.indices { ruleFired[index] = false }
+    gatherCandidates(for: request, at: now, explaining: !commit)
+    if !commit { decision.candidates = candidates.map { report($0, request) } }
+
+    guard !candidates.isEmpty else {
+      let served = routes[request.model] != nil
+      decision.outcome = .rejected(
+        Rejection(
+          reason: .noCandidate,
+          detail: served
+            ? "no healthy endpoint serves model '\(request.model)'"
+            : "no endpoint serves model '\(request.model)'"))
+      return decision
+    }
+
+    var chosen: Int?
+    var balancer: BalancerKind?
+    if let best = bestFeasible() {
+      let tier = endpoints[candidates[best].endpoint].pool.tier
+      let score = candidates[best].score
+      choices.removeAll(keepingCapacity: true)
+      choiceCandidates.removeAll(keepingCapacity: true)
+      for (position, candidate) in candidates.enumerated()
+      where candidate.feasible && candidate.score == score
+        && endpoints[candidate.endpoint].pool.tier == tier
+      {
+        let runtime = endpoints[candidate.endpoint]
+        choices.append(
+          .init(
+            endpoint: candidate.endpoint, weight: runtime.endpoint.weight,
+            inFlight: runtime.inFlight, estimateMs: candidate.estimate.totalMs))
+        choiceCandidates.append(position)
+      }
+      if request.priority == .sheddable,
+        choices.allSatisfy({ $0.inFlight >= endpoints[$0.endpoint].endpoint.capacity })
+      {
+        decision.rules = firedRules(chosen: nil, request)
+        decision.outcome = .rejected(
+          Rejection(
+            reason: .shed,
+            detail: "every \(tier.rawValue) endpoint that meets the budget is at capacity"))
+        return decision
+      }
+      let kind = topology.balancer(for: tier)
+      let position = choices.withUnsafeBufferPointer {
+        balancers.pick(kind, tier: tier, among: $0, random: &random, commit: commit)
+      }
+      chosen = choiceCandidates[position]
+      balancer = kind
+    } else if let lowest = lowestEligible() {
+      if request.priority == .critical {
+        chosen = lowest
+      } else {
+        let estimate = candidates[lowest].estimate.totalMs
+        decision.rules = firedRules(chosen: nil, request)
+        decision.outcome = .rejected(
+          Rejection(
+            reason: .overBudget,
+            detail:
+              "no eligible endpoint meets the \(request.latencyBudgetMs) ms budget; the lowest estimate is \(estimate) ms on \(endpoints[candidates[lowest].endpoint].endpoint.id)",
+            lowestEstimateMs: estimate))
+        return decision
+      }
+    }
+
+    guard let chosen else {
+      decision.rules = firedRules(chosen: nil, request)
+      decision.outcome = .rejected(
+        Rejection(
+          reason: .forbidden,
+          detail: "every endpoint serving '\(request.model)' is excluded by the policy"))
+      return decision
+    }
+
+    let candidate = candidates[chosen]
+    let runtime = endpoints[candidate.endpoint]
+    var lease: String?
+    if commit {
+      let sequence = nextSequence &- 1
+      leases.insert(
+        LeaseTable.Lease(
+          endpoint: candidate.endpoint, estimateSlot: candidate.slot, model: request.model,
+          networkMs: candidate.estimate.rttMs + candidate.estimate.transferMs,
+          expiresAt: now + configuration.leaseTimeout),
+        sequence: sequence)
+      endpoints[candidate.endpoint].inFlight += 1
+      lease = id
+    }
+    decision.rules = firedRules(chosen: chosen, request)
+    decision.outcome = .placed(
+      Assignment(
+        tier: runtime.pool.tier, pool: runtime.pool.id, endpoint: runtime.endpoint.id,
+        estimate: candidate.estimate, lease: lease, balancer: balancer, sealed: candidate.sealed,
+        envelope: nil, overBudget: balancer == nil))
+    return decision
+  }
+
+  /// Fills `candidates`: the healthy endpoints serving the model, estimated and judged by the
+  /// policy.
+  private mutating func gatherCandidates(
+    for request: PlacementRequest, at now: Duration, explaining: Bool
+  ) {
+    candidates.removeAll(keepingCapacity: true)
+    guard let route = routes[request.model] else { return }
+    for member in route.members where endpoints[member.endpoint].isHealthy(at: now) {
+      let runtime = endpoints[member.endpoint]
+      let estimate = estimate(request, on: runtime, computeMs: computeEstimates[member.slot])
+      let facts = TargetFacts(
+        index: member.endpoint, pool: runtime.pool, endpoint: runtime.endpoint,
+        inFlight: runtime.inFlight, estimate: estimate)
+      var candidate = Candidate(endpoint: member.endpoint, slot: member.slot, estimate: estimate)
+      for rule in forbidRules where holds(rule, request, facts, failClosed: true) {
+        candidate.forbidden = true
+        ruleFired[rule] = true
+      }
+      for rule in encryptRules where holds(rule, request, facts, failClosed: true) {
+        if runtime.pool.publicKey == nil {
+          candidate.needsKey = true
+          ruleFired[rule] = true
+        } else {
+          candidate.sealed = true
+        }
+      }
+      if !candidate.excluded || explaining {
+        for rule in preferRules where holds(rule, request, facts, failClosed: false) {
+          candidate.score += policy.policy.rules[rule].weight
+        }
+      }
+      candidate.feasible = !candidate.excluded && estimate.totalMs <= request.latencyBudgetMs
+      candidates.append(candidate)
+    }
+  }
+
+  /// DESIGN.md section 4.
+  private func estimate(
+    _ request: PlacementRequest, on runtime: EndpointRuntime, computeMs: Double
+  ) -> LatencyEstimate {
+    let capacity = runtime.endpoint.capacity
+    let queue =
+      runtime.inFlight < capacity
+      ? 0 : Double(runtime.inFlight - capacity + 1) * computeMs / Double(capacity)
+    return LatencyEstimate(
+      rttMs: runtime.pool.rttMs,
+      transferMs: Double(request.payloadBytes) * 8 / (runtime.pool.bandwidthMbps * 1000),
+      queueMs: queue, computeMs: computeMs)
+  }
+
+  private mutating func holds(
+    _ rule: Int, _ request: PlacementRequest, _ facts: TargetFacts, failClosed: Bool
+  ) -> Bool {
+    switch policy.evaluate(rule: rule, request: request, target: facts, scratch: &scratch) {
+    case .holds: return true
+    case .doesNotHold: return false
+    case .failed: return failClosed
+    }
+  }
+
+  /// The best feasible candidate: highest score, then lowest estimate, then edge, then
+  /// topology order.
+  private func bestFeasible() -> Int? {
+    var best: Int?
+    for (position, candidate) in candidates.enumerated() where candidate.feasible {
+      guard let current = best else {
+        best = position
+        continue
+      }
+      let incumbent = candidates[current]
+      if candidate.score != incumbent.score {
+        if candidate.score > incumbent.score { best = position }
+      } else if candidate.estimate.totalMs != incumbent.estimate.totalMs {
+        if candidate.estimate.totalMs < incumbent.estimate.totalMs { best = position }
+      } else if endpoints[candidate.endpoint].pool.tier < endpoints[incumbent.endpoint].pool.tier {
+        best = position
+      }
+    }
+    return best
+  }
+
+  /// The eligible candidate with the lowest estimate: ties to edge, then topology order.
+  private func lowestEligible() -> Int? {
+    var best: Int?
+    for (position, candidate) in candidates.enumerated() where !candidate.excluded {
+      guard let current = best else {
+        best = position
+        continue
+      }
+      let incumbent = candidates[current]
+      if candidate.estimate.totalMs != incumbent.estimate.totalMs {
+        if candidate.estimate.totalMs < incumbent.estimate.totalMs { best = position }
+      } else if endpoints[candidate.endpoint].pool.tier < endpoints[incumbent.endpoint].pool.tier {
+        best = position
+      }
+    }
+    return best
+  }
+
+  /// The decision's `rules` (DESIGN.md section 6, step 9), sorted by name because the policy's
+  /// rules are.
+  private mutating func firedRules(chosen: Int?, _ request: PlacementRequest) -> [String] {
+    if let chosen {
+      let facts = targetFacts(candidates[chosen])
+      for rule in encryptRules where holds(rule, request, facts, failClosed: true) {
+        ruleFired[rule] = true
+      }
+      for rule in preferRules where holds(rule, request, facts, failClosed: false) {
+        ruleFired[rule] = true
+      }
+    }
+    var names: [String] = []
+    for (rule, fired) in ruleFired.enumerated() where fired {
+      names.append(policy.policy.rules[rule].name)
+    }
+    return names
+  }
+
+  private func targetFacts(_ candidate: Candidate) -> TargetFacts {
+    let runtime = endpoints[candidate.endpoint]
+    return TargetFacts(
+      index: candidate.endpoint, pool: runtime.pool, endpoint: runtime.endpoint,
+      inFlight: runtime.inFlight, estimate: candidate.estimate)
+  }
+
+  /// An explanation's view of one candidate: every rule that held for it, and why it was
+  /// excluded.
+  private mutating func report(_ candidate: Candidate, _ request: PlacementRequest)
+    -> CandidateReport
+  {
+    let runtime = endpoints[candidate.endpoint]
+    let facts = targetFacts(candidate)
+    var held: [String] = []
+    var forbidding: [String] = []
+    var sealing: [String] = []
+    for (rule, definition) in policy.policy.rules.enumerated() {
+      let failClosed = definition.effect != .prefer
+      guard holds(rule, request, facts, failClosed: failClosed) else { continue }
+      held.append(definition.name)
+      if definition.effect == .forbid { forbidding.append(definition.name) }
+      if definition.effect == .encrypt { sealing.append(definition.name) }
+    }
+    let exclusion: Exclusion? =
+      if candidate.forbidden {
+        .forbidden(rules: forbidding)
+      } else if candidate.needsKey {
+        .noPublicKey(rules: sealing)
+      } else if !candidate.feasible {
+        .overBudget
+      } else {
+        nil
+      }
+    return CandidateReport(
+      endpoint: runtime.endpoint.id, pool: runtime.pool.id, tier: runtime.pool.tier,
+      estimate: candidate.estimate, score: candidate.score, inFlight: runtime.inFlight,
+      rules: held, exclusion: exclusion)
+  }
+
+  // MARK: ids
+
+  /// 32 hex digits: this engine's random prefix, then the decision's sequence number. Unique
+  /// across restarts (the prefix) and cheap to map back to a lease (the sequence).
+  private mutating func nextDecisionID() -> String {
+    let sequence = nextSequence
+    nextSequence &+= 1
+    return String(unsafeUninitializedCapacity: 32) { buffer in
+      let digits: StaticString = "0123456789abcdef"
+      for (offset, word) in [idPrefix, sequence].enumerated() {
+        for nibble in 0..<16 {
+          let value = Int((word >> UInt64(60 - nibble * 4)) & 0xF)
+          buffer[offset * 16 + nibble] = digits.utf8Start[value]
+        }
+      }
+      return 32
+    }
+  }
+
+  /// The sequence number in a lease id this engine issued, or nil.
+  private func sequence(ofLease lease: String) -> UInt64? {
+    let utf8 = lease.utf8
+    guard utf8.count == 32, let prefix = UInt64(lease.prefix(16), radix: 16), prefix == idPrefix
+    else { return nil }
+    return UInt64(lease.suffix(16), radix: 16)
+  }
+
+  // MARK: leases and feedback
+
+  mutating func expireLeases(at now: Duration) {
+    var expired: [Int] = []
+    leases.expire(at: now) { expired.append($0.endpoint) }
+    for endpoint in expired {
+      endpoints[endpoint].inFlight = max(0, endpoints[endpoint].inFlight - 1)
+    }
+    leasesExpired += expired.count
+  }
+
+  /// Releases `lease` (DESIGN.md sections 4 and 6, step 10).
+  mutating func complete(
+    lease: String, observedMs: Double, status: CompletionStatus, now: Duration, learn: Bool
+  ) throws(PlacementError) -> Completion {
+    expireLeases(at: now)
+    guard let sequence = sequence(ofLease: lease), let held = leases.remove(sequence) else {
+      throw .unknownLease(lease)
+    }
+    endpoints[held.endpoint].inFlight = max(0, endpoints[held.endpoint].inFlight - 1)
+    var ejected = false
+    switch status {
+    case .ok where !learn:
+      break
+    case .ok:
+      let observedCompute = max(0, observedMs - held.networkMs)
+      let alpha = configuration.estimateSmoothing
+      computeEstimates[held.estimateSlot] +=
+        alpha * (observedCompute - computeEstimates[held.estimateSlot])
+      endpoints[held.endpoint].consecutiveFailures = 0
+    case .error, .timeout:
+      endpoints[held.endpoint].errors += 1
+      endpoints[held.endpoint].consecutiveFailures += 1
+      ejected = ejectIfFailing(held.endpoint, now: now)
+    }
+    return Completion(
+      endpoint: endpoints[held.endpoint].endpoint.id, model: held.model,
+      computeEstimateMs: computeEstimates[held.estimateSlot], ejected: ejected)
+  }
+
+  /// Ejects `endpoint` when it has failed often enough in a row and its tier can spare it.
+  private mutating func ejectIfFailing(_ endpoint: Int, now: Duration) -> Bool {
+    let settings = configuration.outlierDetection
+    guard settings.consecutiveErrors > 0,
+      endpoints[endpoint].consecutiveFailures >= settings.consecutiveErrors,
+      endpoints[endpoint].ejectedUntil.map({ $0 <= now }) ?? true
+    else { return false }
+    let tier = endpoints[endpoint].pool.tier
+    let tierEndpoints = endpoints.filter { $0.pool.tier == tier }
+    let ejectedNow = tierEndpoints.filter { ($0.ejectedUntil ?? .zero) > now }.count
+    guard Double(ejectedNow + 1) <= settings.maximumEjectedShare * Double(tierEndpoints.count)
+    else { return false }
+    let doublings = min(endpoints[endpoint].ejections, 30)
+    let length = min(settings.baseEjection * (1 << doublings), settings.maximumEjection)
+    endpoints[endpoint].ejections += 1
+    endpoints[endpoint].consecutiveFailures = 0
+    endpoints[endpoint].ejectedUntil = now + length
+    return true
+  }
+
+  /// Marks an endpoint up or down (a `health` report). Marking it up also ends an ejection.
+  mutating func setHealth(of id: String, up: Bool) throws(PlacementError) {
+    guard let index = endpointIndex[id] else { throw .unknownEndpoint(id) }
+    endpoints[index].markedDown = !up
+    if up {
+      endpoints[index].ejectedUntil = nil
+      endpoints[index].consecutiveFailures = 0
+    }
+  }
+
+  // MARK: reload
+
+  /// The state for a new topology and policy, keeping what still applies: leases and health
+  /// of endpoints that still exist, learnt compute estimates whose topology value did not
+  /// change, balancer memory, the id sequence and the random stream.
+  func reconfigured(topology: Topology, policy: PolicySet) -> EngineState {
+    var next = EngineState(topology: topology, policy: policy, configuration: configuration)
+    next.random = random
+    next.nextSequence = nextSequence
+    next.leasesExpired = leasesExpired
+    next.idPrefix = idPrefix
+    func newIndex(_ old: Int) -> Int? { next.endpointIndex[endpoints[old].endpoint.id] }
+    for (old, runtime) in endpoints.enumerated() {
+      guard let new = newIndex(old) else { continue }
+      next.endpoints[new].markedDown = runtime.markedDown
+      next.endpoints[new].ejectedUntil = runtime.ejectedUntil
+      next.endpoints[new].consecutiveFailures = runtime.consecutiveFailures
+      next.endpoints[new].ejections = runtime.ejections
+      next.endpoints[new].errors = runtime.errors
+    }
+    for (slot, owner) in slotModels.enumerated() {
+      guard let new = newIndex(owner.endpoint), let newSlot = next.slot(new, owner.model),
+        next.endpoints[new].endpoint.models[owner.model]
+          == endpoints[owner.endpoint].endpoint.models[owner.model]
+      else { continue }
+      next.computeEstimates[newSlot] = computeEstimates[slot]
+    }
+    next.leases = leases
+    next.leases.remap { lease in
+      guard let new = newIndex(lease.endpoint), let slot = next.slot(new, lease.model) else {
+        return nil
+      }
+      var moved = lease
+      moved.endpoint = new
+      moved.estimateSlot = slot
+      return moved
+    }
+    for lease in next.leases.active.values { next.endpoints[lease.endpoint].inFlight += 1 }
+    next.balancers = balancers
+    next.balancers.remap(endpointCount: next.endpoints.count, newIndex)
+    return next
+  }
+
+  private func slot(_ endpoint: Int, _ model: String) -> Int? {
+    routes[model]?.members.first { $0.endpoint == endpoint }?.slot
+  }
+}

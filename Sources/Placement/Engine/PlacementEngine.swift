@@ -1,0 +1,146 @@
+import Synchronization
+
+/// Decides where each inference request runs: on an edge device on the site or in a cloud GPU
+/// pool (DESIGN.md sections 4 to 6).
+///
+/// One engine serves a whole gateway process: it is `Sendable` and safe to call from many
+/// threads at once. Each decision takes a short lock; sealing a payload happens outside it.
+///
+/// ```swift
+/// let engine = PlacementEngine(
+///   topology: try Topology.load(contentsOfFile: "topology.json"),
+///   policies: try PolicySet.load(directory: "policies"),
+///   sealer: HPKEPayloadSealer())
+/// let decision = try engine.place(
+///   PlacementRequest(model: "detector-s", latencyBudgetMs: 80, payload: frame, tags: ["pii"]))
+/// if let assignment = decision.assignment {
+///   send(assignment.envelope ?? frame, to: assignment.endpoint)
+///   try engine.complete(lease: assignment.lease!, observedMs: elapsed)
+/// }
+/// ```
+public final class PlacementEngine: Sendable {
+  private let state: Mutex<EngineState>
+  private let clock: any PlacementClock
+  private let sealer: (any PayloadSealer)?
+
+  /// Creates an engine for `topology` under `policies`.
+  ///
+  /// - Parameters:
+  ///   - sealer: seals payloads that an `encrypt` rule sends off site; without one, such a
+  ///     request carrying a payload fails with ``PlacementError/sealingFailed(_:)``.
+  ///   - clock: the only time source (lease expiry, ejections); the system's monotonic clock
+  ///     unless a simulation supplies its own.
+  public init(
+    topology: Topology, policies: PolicySet, configuration: EngineConfiguration = .init(),
+    sealer: (any PayloadSealer)? = nil, clock: any PlacementClock = MonotonicClock()
+  ) {
+    state = Mutex(EngineState(topology: topology, policy: policies, configuration: configuration))
+    self.clock = clock
+    self.sealer = sealer
+  }
+
+  /// Places `request`: picks an endpoint, takes a lease on it and seals the payload when a rule
+  /// says so; or rejects it with a reason.
+  ///
+  /// - Throws: ``PlacementError/invalidRequest(_:)`` for a request that breaks the wire
+  ///   protocol's rules, ``PlacementError/sealingFailed(_:)`` when a payload had to be sealed and
+  ///   could not be (the lease is released again).
+  public func place(_ request: PlacementRequest) throws(PlacementError) -> Decision {
+    try Self.validate(request)
+    let now = clock.now()
+    var decision = state.withLock { $0.decide(request, now: now, commit: true) }
+    guard case .placed(var assignment) = decision.outcome, assignment.sealed,
+      let payload = request.payload
+    else { return decision }
+    do {
+      guard let sealer else { throw PlacementError.sealingFailed("no sealer is configured") }
+      guard let key = state.withLock({ $0.publicKey(ofPool: assignment.pool) }) else {
+        throw PlacementError.sealingFailed("pool '\(assignment.pool)' has no public key")
+      }
+      assignment.envelope = try sealer.seal(
+        payload, toPublicKey: key, poolID: assignment.pool, decisionID: decision.id)
+    } catch {
+      let now = clock.now()
+      _ = state.withLock {
+        try? $0.complete(lease: decision.id, observedMs: 0, status: .ok, now: now, learn: false)
+      }
+      if let error = error as? PlacementError { throw error }
+      throw .sealingFailed("\(error)")
+    }
+    decision.outcome = .placed(assignment)
+    return decision
+  }
+
+  /// Decides `request` as ``place(_:)`` would, but takes no lease, moves no balancer, draws
+  /// nothing and seals nothing; the decision lists every candidate with its estimate terms,
+  /// score, the rules that held for it and why it was excluded.
+  ///
+  /// The random balancers show the endpoint they favour (`p2c`: fewest in flight per unit of
+  /// weight; `random`: the largest weight).
+  public func explain(_ request: PlacementRequest) throws(PlacementError) -> Decision {
+    try Self.validate(request)
+    let now = clock.now()
+    return state.withLock { $0.decide(request, now: now, commit: false) }
+  }
+
+  /// Releases `lease`, reporting how the inference went. `ok` moves the endpoint's compute
+  /// estimate toward `observedMs - rtt - transfer`; `error` and `timeout` count toward outlier
+  /// detection.
+  ///
+  /// - Throws: ``PlacementError/unknownLease(_:)`` when the lease is not held (never issued,
+  ///   completed already, or expired); ``PlacementError/invalidRequest(_:)`` for a negative or
+  ///   non-finite `observedMs`.
+  @discardableResult
+  public func complete(
+    lease: String, observedMs: Double, status: CompletionStatus = .ok
+  ) throws(PlacementError) -> Completion {
+    guard observedMs.isFinite, observedMs >= 0 else {
+      throw .invalidRequest("observed_ms: expected a number >= 0, found \(observedMs)")
+    }
+    let now = clock.now()
+    return try state.withLock { (state) throws(PlacementError) in
+      try state.complete(
+        lease: lease, observedMs: observedMs, status: status, now: now, learn: true)
+    }
+  }
+
+  /// Marks endpoint `id` up or down. A down endpoint is no candidate; marking it up also ends
+  /// an outlier ejection.
+  public func setHealth(ofEndpoint id: String, up: Bool) throws(PlacementError) {
+    try state.withLock { (state) throws(PlacementError) in try state.setHealth(of: id, up: up) }
+  }
+
+  /// Swaps in a new topology and policy set atomically. Leases and health of endpoints that
+  /// still exist carry over, and so do learnt compute estimates whose topology value is
+  /// unchanged.
+  public func reconfigure(topology: Topology, policies: PolicySet) {
+    state.withLock { $0 = $0.reconfigured(topology: topology, policy: policies) }
+  }
+
+  /// The topology in force.
+  public var topology: Topology { state.withLock { $0.topology } }
+
+  /// The policy set in force.
+  public var policies: PolicySet { state.withLock { $0.policy.policy } }
+
+  /// A snapshot of every endpoint's live state.
+  public func status() -> EngineStatus {
+    let now = clock.now()
+    return state.withLock { $0.status(at: now) }
+  }
+
+  private static func validate(_ request: PlacementRequest) throws(PlacementError) {
+    guard request.latencyBudgetMs.isFinite, request.latencyBudgetMs > 0 else {
+      throw .invalidRequest(
+        "latency_budget_ms: expected a number > 0, found \(request.latencyBudgetMs)")
+    }
+    guard request.payloadBytes >= 0 else {
+      throw .invalidRequest(
+        "payload_bytes: expected an integer >= 0, found \(request.payloadBytes)")
+    }
+    if let payload = request.payload, payload.count != request.payloadBytes {
+      throw .invalidRequest(
+        "payload_bytes: \(request.payloadBytes) differs from the payload's length \(payload.count)")
+    }
+  }
+}

@@ -1,0 +1,156 @@
+public import Placement
+import PlacementJSON
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+/// Answers wire-protocol request lines (DESIGN.md section 7) against one engine: one JSON
+/// object in, one JSON object out. Framing (lines, limits, sockets) belongs to the caller.
+public struct ProtocolHandler: Sendable {
+  /// The engine requests are decided by.
+  public let engine: PlacementEngine
+  private let reload: (@Sendable () -> Result<String, WireError>)?
+  private let metrics: (@Sendable () -> String)?
+
+  /// Creates a handler.
+  ///
+  /// - Parameters:
+  ///   - reload: re-reads the configuration for the `reload` op and says what it loaded; nil
+  ///     where there is nothing to reload (the op then answers `unknown_op`).
+  ///   - metrics: renders the Prometheus text for the `metrics` op; nil where none is kept.
+  public init(
+    engine: PlacementEngine, reload: (@Sendable () -> Result<String, WireError>)? = nil,
+    metrics: (@Sendable () -> String)? = nil
+  ) {
+    self.engine = engine
+    self.reload = reload
+    self.metrics = metrics
+  }
+
+  /// The response to one request line (without its `\n`), as one line ending in `\n`.
+  public func respond(to line: some Collection<UInt8>) -> [UInt8] {
+    var writer = JSONWriter(capacity: 512)
+    writer.beginObject()
+    let value: JSONValue
+    do {
+      value = try JSONReader.parse(line)
+    } catch {
+      write(
+        WireError(.badRequest, "invalid JSON at column \(error.column): \(error.message)"),
+        into: &writer)
+      return finish(&writer)
+    }
+    if case .object(let object) = value, case .string(let id)? = object["id"] {
+      writer.key("id")
+      writer.value(id)
+    }
+    do {
+      try answer(try WireRequest.decode(value), into: &writer)
+    } catch {
+      write(error, into: &writer)
+    }
+    return finish(&writer)
+  }
+
+  /// The error response for a line that could not be read whole (too long, not UTF-8).
+  public static func errorLine(_ error: WireError) -> [UInt8] {
+    var writer = JSONWriter()
+    writer.beginObject()
+    write(error, into: &writer)
+    writer.endObject()
+    return writer.bytes + [UInt8(ascii: "\n")]
+  }
+
+  private func finish(_ writer: inout JSONWriter) -> [UInt8] {
+    writer.endObject()
+    return writer.bytes + [UInt8(ascii: "\n")]
+  }
+
+  private func answer(_ request: WireRequest, into writer: inout JSONWriter) throws(WireError) {
+    switch request {
+    case .place(let request):
+      let decision = try translate { () throws(PlacementError) in try engine.place(request) }
+      writer.key("ok")
+      writer.value(true)
+      writer.key("decision")
+      DecisionEncoder.write(decision, into: &writer)
+    case .explain(let request):
+      let decision = try translate { () throws(PlacementError) in try engine.explain(request) }
+      writer.key("ok")
+      writer.value(true)
+      writer.key("decision")
+      DecisionEncoder.write(decision, into: &writer)
+    case .complete(let lease, let observedMs, let status):
+      let completion = try translate { () throws(PlacementError) in
+        try engine.complete(lease: lease, observedMs: observedMs, status: status)
+      }
+      writer.key("ok")
+      writer.value(true)
+      writer.key("completion")
+      DecisionEncoder.write(completion, into: &writer)
+    case .health(let endpoint, let up):
+      try translate { () throws(PlacementError) in
+        try engine.setHealth(ofEndpoint: endpoint, up: up)
+      }
+      writer.key("ok")
+      writer.value(true)
+    case .status:
+      writer.key("ok")
+      writer.value(true)
+      writer.key("status")
+      DecisionEncoder.write(engine.status(), into: &writer)
+    case .metrics:
+      guard let metrics else {
+        throw WireError(.unknownOp, "metrics are kept by the daemon (placement serve)")
+      }
+      writer.key("ok")
+      writer.value(true)
+      writer.key("metrics")
+      writer.value(metrics())
+    case .reload:
+      guard let reload else {
+        throw WireError(.unknownOp, "reload is served by the daemon (placement serve)")
+      }
+      let summary = try reload().get()
+      writer.key("ok")
+      writer.value(true)
+      writer.key("reloaded")
+      writer.value(summary)
+    case .ping:
+      writer.key("ok")
+      writer.value(true)
+    }
+  }
+
+  private func translate<T>(_ body: () throws(PlacementError) -> T) throws(WireError) -> T {
+    do {
+      return try body()
+    } catch {
+      switch error {
+      case .invalidRequest(let why): throw WireError(.badRequest, why)
+      case .unknownLease: throw WireError(.unknownLease, error.description)
+      case .unknownEndpoint: throw WireError(.unknownEndpoint, error.description)
+      case .sealingFailed: throw WireError(.internal, error.description)
+      }
+    }
+  }
+
+  private static func write(_ error: WireError, into writer: inout JSONWriter) {
+    writer.key("ok")
+    writer.value(false)
+    writer.key("error")
+    writer.beginObject()
+    writer.key("code")
+    writer.value(error.code.rawValue)
+    writer.key("message")
+    writer.value(error.message)
+    writer.endObject()
+  }
+
+  private func write(_ error: WireError, into writer: inout JSONWriter) {
+    Self.write(error, into: &writer)
+  }
+}

@@ -1,0 +1,123 @@
+import PlacementJSON
+import Testing
+
+@Suite struct JSONReaderTests {
+  @Test func readsEveryKindOfValue() throws {
+    let value = try JSONReader.parse(
+      #"{"a": [1, -2.5, 3e2, true, false, null], "b": "x\n\u00e9\ud83d\ude00\"", "c": {}}"#)
+    guard case .object(let object) = value else {
+      Issue.record("expected an object")
+      return
+    }
+    #expect(
+      object["a"]
+        == .array([.number(1), .number(-2.5), .number(300), .bool(true), .bool(false), .null]))
+    #expect(object["b"] == .string("x\né😀\""))
+    #expect(object["c"] == .object(JSONObject()))
+  }
+
+  @Test func keepsRepeatedKeysSoReadersCanReportThem() throws {
+    guard
+      case .object(let object) = try JSONReader.parse(#"{"tags":["pii"],"tags":[],"a":1,"a":2}"#)
+    else {
+      Issue.record("expected an object")
+      return
+    }
+    #expect(object.members.count == 4)
+    #expect(object.repeatedKeys == ["tags", "a"])
+    #expect(object["tags"] == .array([.string("pii")]))
+  }
+
+  @Test(arguments: [
+    (#"{"a":1,}"#, 1, 8, "expected a string key, found '}'"),
+    ("[1 2]", 1, 4, "expected ',' or ']' in an array, found '2'"),
+    ("{\n  \"a\": tru\n}", 2, 8, "expected a value, found 't'"),
+    ("01", 1, 1, "leading zero in a number"),
+    ("1e999", 1, 1, "number 1e999 is out of range"),
+    (#""abc"#, 1, 1, "unterminated string (no closing '\"')"),
+    (#""a\qb""#, 1, 3, "unknown escape '\\q' in a string"),
+    (#""\ud800""#, 1, 8, "unpaired surrogate \\ud800 in a string"),
+    ("[1] x", 1, 5, "expected the end of the JSON text, found 'x'"),
+    ("", 1, 1, "expected a value, found the end of the text"),
+    ("NaN", 1, 1, "expected a value, found 'N'"),
+  ])
+  func reportsWhereTheTextStopsBeingJSON(text: String, line: Int, column: Int, message: String) {
+    #expect(throws: JSONSyntaxError(line: line, column: column, message: message)) {
+      try JSONReader.parse(text)
+    }
+  }
+
+  @Test func refusesInvalidUTF8() {
+    #expect(throws: JSONSyntaxError.self) { try JSONReader.parse([0x22, 0xC3, 0x28, 0x22]) }
+  }
+
+  @Test func refusesNestingDeeperThanTheLimit() throws {
+    let deep =
+      String(repeating: "[", count: JSONReader.maximumDepth + 1)
+      + String(repeating: "]", count: JSONReader.maximumDepth + 1)
+    #expect(throws: JSONSyntaxError.self) { try JSONReader.parse(deep) }
+    let fine =
+      String(repeating: "[", count: JSONReader.maximumDepth)
+      + String(repeating: "]", count: JSONReader.maximumDepth)
+    _ = try JSONReader.parse(fine)
+  }
+
+  @Test func controlCharactersMustBeEscaped() {
+    #expect(throws: JSONSyntaxError.self) { try JSONReader.parse("\"a\u{01}b\"") }
+  }
+}
+
+@Suite struct JSONWriterTests {
+  @Test func writesCompactJSONThatReadsBack() throws {
+    var writer = JSONWriter()
+    writer.beginObject()
+    writer.key("id")
+    writer.value("r\"1\n\u{01}")
+    writer.key("n")
+    writer.value(28.0)
+    writer.key("list")
+    writer.beginArray()
+    writer.value(1)
+    writer.value(true)
+    writer.null()
+    writer.endArray()
+    writer.key("empty")
+    writer.beginObject()
+    writer.endObject()
+    writer.endObject()
+    #expect(writer.text == #"{"id":"r\"1\n\u0001","n":28.0,"list":[1,true,null],"empty":{}}"#)
+    guard case .object(let object) = try JSONReader.parse(writer.bytes) else {
+      Issue.record("expected an object")
+      return
+    }
+    #expect(object["id"] == .string("r\"1\n\u{01}"))
+  }
+
+  @Test func writesNumbersThatReadBackExactly() throws {
+    for number in [0.1, 1.0 / 3.0, 17.926666666666666, 1e-7, 123456789.125, -0.5] {
+      var writer = JSONWriter()
+      writer.value(number)
+      #expect(try JSONReader.parse(writer.bytes) == .number(number))
+    }
+  }
+}
+
+@Suite struct JSONValidatorTests {
+  @Test func reportsEveryIssueWithItsPath() throws {
+    let value = try JSONReader.parse(#"{"name": 3, "count": 0, "extra": true, "count": 2}"#)
+    var validator = JSONValidator()
+    let object = validator.object(value, at: "", allowedKeys: ["name", "count"])
+    #expect(object != nil)
+    _ = validator.string("name", in: object!, at: "", nonEmpty: true)
+    _ = validator.integer("count", in: object!, at: "", atLeast: 1)
+    _ = validator.number("missing", in: object!, at: "", .positive)
+    #expect(
+      validator.issues.map(\.description) == [
+        "count: key repeated in one object; write it once",
+        "extra: unknown field; expected one of: name, count",
+        "name: expected a non-empty string, found 3",
+        "count: expected an integer >= 1, found 0",
+        "missing: expected a number > 0, found nothing (the field is required)",
+      ])
+  }
+}

@@ -1,0 +1,39 @@
+/// A policy set compiled against one topology: what the engine evaluates on the decision path.
+///
+/// Compiling resolves every attribute to a field, folds constants, precomputes for every
+/// endpoint the parts of each condition that read only static target attributes, and marks the
+/// parts that read only the request for memoisation in a ``PolicyScratch``. Evaluating a rule
+/// then allocates nothing.
+struct CompiledPolicy: Sendable {
+  /// The policy set this was compiled from.
+  let policy: PolicySet
+  private let program: PolicyProgram
+  /// The boolean node of each rule's condition, by index into `policy.rules`.
+  private let roots: [Int]
+
+  /// Compiles `policy` for `topology` (endpoints in topology order: pools in file order, then
+  /// their endpoints).
+  init(policy: PolicySet, topology: Topology) {
+    self.init(policy: policy, topology: topology, stageAnalysis: true)
+  }
+
+  /// Compiles `policy` for `topology`; without `stageAnalysis` nothing is precomputed or
+  /// memoised (a reference to test the optimised form against).
+  init(policy: PolicySet, topology: Topology, stageAnalysis: Bool) {
+    var compiler = PolicyCompiler(topology: topology, stageAnalysis: stageAnalysis)
+    self.roots = policy.rules.map { compiler.compile(condition: $0.condition) }
+    self.program = compiler.program
+    self.policy = policy
+  }
+
+  /// Evaluates rule `ruleIndex` (an index into policy.rules) for `request` on `target`.
+  ///
+  /// `target.index` must be the endpoint's position in the topology this was compiled for, and
+  /// `scratch` must have been reset since the last request.
+  func evaluate(
+    rule ruleIndex: Int, request: PlacementRequest, target: TargetFacts,
+    scratch: inout PolicyScratch
+  ) -> RuleVerdict {
+    program.truth(roots[ruleIndex], request, target, &scratch)
+  }
+}

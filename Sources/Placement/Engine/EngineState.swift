@@ -412,8 +412,8 @@ struct EngineState {
     case .ok:
       let observedCompute = max(0, observedMs - held.networkMs)
       let alpha = configuration.estimateSmoothing
-      computeEstimates[held.estimateSlot] +=
-        alpha * (observedCompute - computeEstimates[held.estimateSlot])
+      let previous = computeEstimates[held.estimateSlot]
+      computeEstimates[held.estimateSlot] = previous + alpha * (observedCompute - previous)
       endpoints[held.endpoint].consecutiveFailures = 0
     case .error, .timeout:
       endpoints[held.endpoint].errors += 1
@@ -466,9 +466,12 @@ struct EngineState {
     next.nextSequence = nextSequence
     next.leasesExpired = leasesExpired
     next.idPrefix = idPrefix
-    func newIndex(_ old: Int) -> Int? { next.endpointIndex[endpoints[old].endpoint.id] }
+    // Old topology index -> new one, and (new index, model) -> slot, as plain values so that
+    // no closure below reads `next` while a part of it is being changed.
+    let newIndexOf: [Int?] = endpoints.map { next.endpointIndex[$0.endpoint.id] }
+    let lookup = next
     for (old, runtime) in endpoints.enumerated() {
-      guard let new = newIndex(old) else { continue }
+      guard let new = newIndexOf[old] else { continue }
       next.endpoints[new].markedDown = runtime.markedDown
       next.endpoints[new].ejectedUntil = runtime.ejectedUntil
       next.endpoints[new].consecutiveFailures = runtime.consecutiveFailures
@@ -476,15 +479,15 @@ struct EngineState {
       next.endpoints[new].errors = runtime.errors
     }
     for (slot, owner) in slotModels.enumerated() {
-      guard let new = newIndex(owner.endpoint), let newSlot = next.slot(new, owner.model),
-        next.endpoints[new].endpoint.models[owner.model]
+      guard let new = newIndexOf[owner.endpoint], let newSlot = lookup.slot(new, owner.model),
+        lookup.endpoints[new].endpoint.models[owner.model]
           == endpoints[owner.endpoint].endpoint.models[owner.model]
       else { continue }
       next.computeEstimates[newSlot] = computeEstimates[slot]
     }
     next.leases = leases
     next.leases.remap { lease in
-      guard let new = newIndex(lease.endpoint), let slot = next.slot(new, lease.model) else {
+      guard let new = newIndexOf[lease.endpoint], let slot = lookup.slot(new, lease.model) else {
         return nil
       }
       var moved = lease
@@ -494,7 +497,7 @@ struct EngineState {
     }
     for lease in next.leases.active.values { next.endpoints[lease.endpoint].inFlight += 1 }
     next.balancers = balancers
-    next.balancers.remap(endpointCount: next.endpoints.count, newIndex)
+    next.balancers.remap(endpointCount: next.endpoints.count) { newIndexOf[$0] }
     return next
   }
 

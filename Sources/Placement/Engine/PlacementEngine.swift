@@ -126,7 +126,10 @@ public final class PlacementEngine: Sendable {
   /// A snapshot of every endpoint's live state.
   public func status() -> EngineStatus {
     let now = clock.now()
-    return state.withLock { $0.status(at: now) }
+    return state.withLock { state in
+      state.expireLeases(at: now)
+      return state.status(at: now)
+    }
   }
 
   private static func validate(_ request: PlacementRequest) throws(PlacementError) {

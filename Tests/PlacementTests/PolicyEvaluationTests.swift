@@ -213,6 +213,35 @@ struct PolicyEvaluationTests {
         == .holds)
   }
 
+  @Test("rules sharing a request-only sub-condition share its memo, per request")
+  func sharedMemo() throws {
+    let set = try PolicySet(sources: [
+      PolicySource(
+        name: "t.policy",
+        text: """
+          forbid "a" when "pii" in request.tags and target.tier == "cloud";
+          prefer "b" when "pii" in request.tags or target.in_flight > 5;
+          encrypt "c" when not ("pii" in request.tags);
+          """)
+    ])
+    let policy = CompiledPolicy(policy: set, topology: F.topology)
+    var scratch = PolicyScratch()
+    for (tags, expected) in [
+      (["pii"], [RuleVerdict.holds, .holds, .doesNotHold]),
+      ([], [.doesNotHold, .doesNotHold, .holds]),
+      (["pii"], [.holds, .holds, .doesNotHold]),
+    ] as [(Set<String>, [RuleVerdict])] {
+      scratch.reset()
+      for id in ["a100-a", "h100-a"] {
+        let verdicts = (0..<3).map {
+          policy.evaluate(
+            rule: $0, request: F.request(tags: tags), target: F.target(id), scratch: &scratch)
+        }
+        #expect(verdicts == expected, "\(tags) on \(id)")
+      }
+    }
+  }
+
   @Test("the scratch holds every verdict in its slots, and more slots than it holds still work")
   func manyMemoSlots() throws {
     var scratch = PolicyScratch()

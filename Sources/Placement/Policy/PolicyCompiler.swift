@@ -5,7 +5,8 @@
 /// static target attributes are evaluated for every endpoint now and become a table lookup,
 /// those that read only the request are memoised per request. Constant numbers are folded,
 /// `and`/`or` with a constant operand are simplified, and the cheaper operand of `and`/`or` is
-/// evaluated first (their meaning does not depend on operand order). With stage analysis off
+/// evaluated first (their meaning does not depend on operand order). A sub-condition written
+/// more than once shares one table or memo slot. With stage analysis off
 /// the program is a plain tree walk of the condition, which tests compare against.
 struct PolicyCompiler {
   /// The program built so far.

@@ -1,15 +1,20 @@
 /// A policy set compiled against one topology: what the engine evaluates on the decision path.
 ///
 /// Compiling resolves every attribute to a field, folds constants, precomputes for every
-/// endpoint the parts of each condition that read only static target attributes, and marks the
-/// parts that read only the request for memoisation in a ``PolicyScratch``. Evaluating a rule
-/// then allocates nothing.
+/// endpoint the parts of each condition that read only static target attributes, marks the
+/// parts that read only the request for memoisation in a ``PolicyScratch``, and specialises
+/// each rule for each endpoint, so a typical rule comes down to a known verdict or one memo
+/// lookup. Evaluating a rule allocates nothing.
 struct CompiledPolicy: Sendable {
   /// The policy set this was compiled from.
   let policy: PolicySet
   private let program: PolicyProgram
   /// The boolean node of each rule's condition, by index into `policy.rules`.
   private let roots: [Int]
+  /// The condition of rule `r` specialised for endpoint `e` (see
+  /// ``PolicyCompiler/specialize(_:)``) at `endpointRoots[r * endpointCount + e]`.
+  private let endpointRoots: [Int]
+  private let endpointCount: Int
 
   /// Compiles `policy` for `topology` (endpoints in topology order: pools in file order, then
   /// their endpoints).
@@ -21,7 +26,10 @@ struct CompiledPolicy: Sendable {
   /// memoised (a reference to test the optimised form against).
   init(policy: PolicySet, topology: Topology, stageAnalysis: Bool) {
     var compiler = PolicyCompiler(topology: topology, stageAnalysis: stageAnalysis)
-    self.roots = policy.rules.map { compiler.compile(condition: $0.condition) }
+    let roots = policy.rules.map { compiler.compile(condition: $0.condition) }
+    self.roots = roots
+    self.endpointRoots = roots.flatMap { compiler.specialize($0) }
+    self.endpointCount = compiler.program.endpointCount
     self.program = compiler.program
     self.policy = policy
   }
@@ -34,6 +42,10 @@ struct CompiledPolicy: Sendable {
     rule ruleIndex: Int, request: PlacementRequest, target: TargetFacts,
     scratch: inout PolicyScratch
   ) -> RuleVerdict {
-    program.truth(roots[ruleIndex], request, target, &scratch)
+    let index = target.index
+    let root =
+      index >= 0 && index < endpointCount
+      ? endpointRoots[ruleIndex &* endpointCount &+ index] : roots[ruleIndex]
+    return program.truth(root, request, target, &scratch)
   }
 }

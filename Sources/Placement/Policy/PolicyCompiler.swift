@@ -5,7 +5,8 @@
 /// static target attributes are evaluated for every endpoint now and become a table lookup,
 /// those that read only the request are memoised per request. Constant numbers are folded,
 /// `and`/`or` with a constant operand are simplified, and the cheaper operand of `and`/`or` is
-/// evaluated first (their meaning does not depend on operand order). With stage analysis off
+/// evaluated first (their meaning does not depend on operand order). A sub-condition written
+/// more than once shares one table or memo slot. With stage analysis off
 /// the program is a plain tree walk of the condition, which tests compare against.
 struct PolicyCompiler {
   /// The program built so far.
@@ -15,11 +16,20 @@ struct PolicyCompiler {
   private var memoSlots = 0
   private var endpointSlots = 0
 
-  /// A compiled sub-condition: its node, which node array it is in, and its stage.
+  /// The sealed per-endpoint and per-request nodes, by the sub-condition they compute, so a
+  /// sub-condition written twice (in one rule or in several) is computed and memoised once.
+  private var tableNodes: [CheckedExpression: Int] = [:]
+  private var memoNodes: [CheckedExpression: Int] = [:]
+  /// The nodes of the three verdicts, once each.
+  private var verdictNodes: [RuleVerdict: Int] = [:]
+
+  /// A compiled sub-condition: its node, which node array it is in, its stage, and the checked
+  /// expression it computes.
   private struct Fragment {
     var kind: PolicyProgram.ValueKind
     var node: Int
     var stage: PolicyStage
+    var expression = CheckedExpression.boolean(true)
   }
 
   /// A compiler for `topology`'s endpoints, in topology order.
@@ -44,6 +54,71 @@ struct PolicyCompiler {
     seal(compile(condition))
   }
 
+  /// The condition at `root` specialised for each endpoint, in topology order: every
+  /// per-endpoint table is replaced by that endpoint's verdict and `and`, `or` and `not` are
+  /// simplified, so most rules come down to a verdict or one memo lookup per endpoint.
+  mutating func specialize(_ root: Int) -> [Int] {
+    guard stageAnalysis else {
+      return Array(repeating: root, count: endpointFacts.count)
+    }
+    return endpointFacts.indices.map { specialize(root, endpoint: $0) }
+  }
+
+  private mutating func specialize(_ node: Int, endpoint: Int) -> Int {
+    switch program.booleans[node] {
+    case .endpointTable(let slot, _):
+      return verdictNode(program.endpointVerdicts[slot * program.endpointCount + endpoint])
+    case .not(let operand):
+      let specialized = specialize(operand, endpoint: endpoint)
+      if case .verdict(let verdict) = program.booleans[specialized] {
+        return verdictNode(verdict.negated)
+      }
+      return specialized == operand ? node : add(.not(specialized), .candidate).node
+    case .and(let lhs, let rhs), .or(let lhs, let rhs):
+      let isAnd = if case .and = program.booleans[node] { true } else { false }
+      let left = specialize(lhs, endpoint: endpoint)
+      let right = specialize(rhs, endpoint: endpoint)
+      if let simpler = simplified(isAnd: isAnd, left, right) {
+        return simpler
+      }
+      if left == lhs && right == rhs {
+        return node
+      }
+      return add(isAnd ? .and(left, right) : .or(left, right), .candidate).node
+    default:
+      return node
+    }
+  }
+
+  /// The node of `verdict`.
+  private mutating func verdictNode(_ verdict: RuleVerdict) -> Int {
+    if let node = verdictNodes[verdict] {
+      return node
+    }
+    let node = add(.verdict(verdict), .constant).node
+    verdictNodes[verdict] = node
+    return node
+  }
+
+  /// What `x and y` (or `x or y`) comes to when an operand is a verdict that decides it:
+  /// `true and y` is y, `false and y` is false; `false or y` is y, `true or y` is true. Nil when
+  /// neither operand decides.
+  private mutating func simplified(isAnd: Bool, _ x: Int, _ y: Int) -> Int? {
+    let identity: RuleVerdict = isAnd ? .holds : .doesNotHold
+    for (known, other) in [(x, y), (y, x)] {
+      guard case .verdict(let verdict) = program.booleans[known] else {
+        continue
+      }
+      if verdict == identity {
+        return other
+      }
+      if verdict == identity.negated {
+        return verdictNode(verdict)
+      }
+    }
+    return nil
+  }
+
   // MARK: Nodes
 
   private mutating func add(_ node: PolicyProgram.BooleanNode, _ stage: PolicyStage) -> Fragment {
@@ -62,6 +137,12 @@ struct PolicyCompiler {
   }
 
   private mutating func compile(_ expression: CheckedExpression) -> Fragment {
+    var fragment = compileNode(expression)
+    fragment.expression = expression
+    return fragment
+  }
+
+  private mutating func compileNode(_ expression: CheckedExpression) -> Fragment {
     switch expression {
     case .number(let value):
       return add(.constant(value), .constant)
@@ -129,20 +210,12 @@ struct PolicyCompiler {
     }
     let (nodes, stage) = operands([lhs, rhs])
     var (left, right) = (nodes[0], nodes[1])
-    // `true and x` is x, `false and x` is false; `false or x` is x, `true or x` is true.
-    let identity: RuleVerdict = isAnd ? .holds : .doesNotHold
-    let absorbing: RuleVerdict = isAnd ? .doesNotHold : .holds
-    for (known, other) in [(left, right), (right, left)] {
-      guard case .verdict(let verdict) = program.booleans[known] else {
-        continue
+    if let simpler = simplified(isAnd: isAnd, left, right) {
+      // A verdict operand is constant, so the other operand has the node's stage.
+      if case .verdict = program.booleans[simpler] {
+        return Fragment(kind: .boolean, node: simpler, stage: .constant)
       }
-      if verdict == absorbing {
-        return add(.verdict(absorbing), .constant)
-      }
-      if verdict == identity {
-        // A verdict operand is constant, so the other operand has the node's stage.
-        return Fragment(kind: .boolean, node: other, stage: stage)
-      }
+      return Fragment(kind: .boolean, node: simpler, stage: stage)
     }
     if cost(right) < cost(left) {
       swap(&left, &right)
@@ -172,21 +245,30 @@ struct PolicyCompiler {
     switch (fragment.kind, fragment.stage) {
     case (.boolean, .constant):
       guard case .verdict = program.booleans[fragment.node] else {
-        let verdict = program.truth(fragment.node, Self.noRequest, Self.noTarget, &scratch)
-        return add(.verdict(verdict), .constant).node
+        return verdictNode(program.truth(fragment.node, Self.noRequest, Self.noTarget, &scratch))
       }
       return fragment.node
     case (.boolean, .endpoint):
+      if let node = tableNodes[fragment.expression] {
+        return node
+      }
       let slot = endpointSlots
       endpointSlots += 1
       for facts in endpointFacts {
         program.endpointVerdicts.append(
           program.truth(fragment.node, Self.noRequest, facts, &scratch))
       }
-      return add(.endpointTable(slot: slot, body: fragment.node), .endpoint).node
+      let node = add(.endpointTable(slot: slot, body: fragment.node), .endpoint).node
+      tableNodes[fragment.expression] = node
+      return node
     case (.boolean, .request):
-      defer { memoSlots += 1 }
-      return add(.requestMemo(slot: memoSlots, body: fragment.node), .request).node
+      if let node = memoNodes[fragment.expression] {
+        return node
+      }
+      let node = add(.requestMemo(slot: memoSlots, body: fragment.node), .request).node
+      memoSlots += 1
+      memoNodes[fragment.expression] = node
+      return node
     case (.number, .constant):
       guard case .arithmetic = program.numbers[fragment.node],
         let value = program.number(fragment.node, Self.noRequest, Self.noTarget, &scratch)

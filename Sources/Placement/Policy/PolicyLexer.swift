@@ -228,8 +228,25 @@ struct PolicyLexer {
         "unexpected '\(text(from: start))'; write '\(word)'", from: start, at: startLocation)
       return
     case "'":
+      // A single-quoted string: reported once, as a whole, with its double-quoted spelling.
+      var end = index
+      while end < scalars.count, scalars[end] != "'", scalars[end] != "\n" {
+        end += 1
+      }
+      guard end < scalars.count, scalars[end] == "'" else {
+        reject(
+          "unexpected \"'\"; strings are written in double quotes, as in \"pii\"",
+          from: start, at: startLocation)
+        return
+      }
+      var inner = String.UnicodeScalarView()
+      inner.append(contentsOf: scalars[index..<end])
+      while index <= end {
+        advance()
+      }
       reject(
-        "unexpected \"'\"; strings are written in double quotes, as in \"pii\"",
+        "unexpected '\(String(inner))' in single quotes; strings are written in double quotes, "
+          + "as in \(PolicyExpression.quote(String(inner)))",
         from: start, at: startLocation)
       return
     case "+": kind = .plus

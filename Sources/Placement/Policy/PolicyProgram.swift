@@ -117,31 +117,27 @@ struct PolicyProgram: Sendable {
       scratch.record(verdict, slot: slot)
       return verdict
     case .not(let operand):
-      switch truth(operand, request, target, &scratch) {
-      case .holds: return .doesNotHold
-      case .doesNotHold: return .holds
-      case .failed: return .failed
-      }
+      return truth(operand, request, target, &scratch).negated
     case .and(let lhs, let rhs):
       let left = truth(lhs, request, target, &scratch)
-      if left == .doesNotHold {
+      if case .doesNotHold = left {
         return .doesNotHold
       }
-      let right = truth(rhs, request, target, &scratch)
-      if right == .doesNotHold {
-        return .doesNotHold
+      switch (left, truth(rhs, request, target, &scratch)) {
+      case (_, .doesNotHold): return .doesNotHold
+      case (.holds, .holds): return .holds
+      default: return .failed
       }
-      return left == .failed || right == .failed ? .failed : .holds
     case .or(let lhs, let rhs):
       let left = truth(lhs, request, target, &scratch)
-      if left == .holds {
+      if case .holds = left {
         return .holds
       }
-      let right = truth(rhs, request, target, &scratch)
-      if right == .holds {
-        return .holds
+      switch (left, truth(rhs, request, target, &scratch)) {
+      case (_, .holds): return .holds
+      case (.doesNotHold, .doesNotHold): return .doesNotHold
+      default: return .failed
       }
-      return left == .failed || right == .failed ? .failed : .doesNotHold
     case .order(let ordering, let lhs, let rhs):
       guard let x = number(lhs, request, target, &scratch),
         let y = number(rhs, request, target, &scratch)
@@ -155,20 +151,15 @@ struct PolicyProgram: Sendable {
         case .greater: x > y
         case .greaterEqual: x >= y
         }
-      return holds ? .holds : .doesNotHold
+      return RuleVerdict(holds)
     case .equal(let kind, let lhs, let rhs, let negated):
       let verdict = equal(kind, lhs, rhs, request, target, &scratch)
-      guard negated else {
-        return verdict
-      }
-      return verdict == .failed ? .failed : verdict == .holds ? .doesNotHold : .holds
+      return negated ? verdict.negated : verdict
     case .startsWith(let lhs, let rhs):
-      let holds = string(lhs, request, target).hasPrefix(string(rhs, request, target))
-      return holds ? .holds : .doesNotHold
+      return RuleVerdict(string(lhs, request, target).hasPrefix(string(rhs, request, target)))
     case .inSet(let value, let set):
-      let holds = sets[set].value(request: request, target: target).contains(
-        string(value, request, target))
-      return holds ? .holds : .doesNotHold
+      let element = string(value, request, target)
+      return RuleVerdict(sets[set].value(request: request, target: target).contains(element))
     case .inList(let value, let list):
       return contains(list, value, request, target, &scratch)
     }
@@ -214,22 +205,24 @@ struct PolicyProgram: Sendable {
   ) -> RuleVerdict {
     switch kind {
     case .boolean:
-      let x = truth(lhs, request, target, &scratch)
-      let y = truth(rhs, request, target, &scratch)
-      return x == .failed || y == .failed ? .failed : x == y ? .holds : .doesNotHold
+      switch (truth(lhs, request, target, &scratch), truth(rhs, request, target, &scratch)) {
+      case (.failed, _), (_, .failed): return .failed
+      case (.holds, .holds), (.doesNotHold, .doesNotHold): return .holds
+      default: return .doesNotHold
+      }
     case .number:
       guard let x = number(lhs, request, target, &scratch),
         let y = number(rhs, request, target, &scratch)
       else {
         return .failed
       }
-      return x == y ? .holds : .doesNotHold
+      return RuleVerdict(x == y)
     case .string:
-      return string(lhs, request, target) == string(rhs, request, target) ? .holds : .doesNotHold
+      return RuleVerdict(string(lhs, request, target) == string(rhs, request, target))
     case .stringSet:
       let x = sets[lhs].value(request: request, target: target)
       let y = sets[rhs].value(request: request, target: target)
-      return x == y ? .holds : .doesNotHold
+      return RuleVerdict(x == y)
     case .list:
       // The `and` of the element equalities; lists of different lengths differ.
       let (x, y) = (lists[lhs], lists[rhs])

@@ -1,0 +1,35 @@
+import Placement
+
+extension Subcommand {
+  /// `placement bench`: measures decision speed (and, as they arrive, socket, sealing and
+  /// audit speed) against baselines measured in the same run.
+  static let bench = Subcommand(
+    name: "bench", summary: "measure decision, socket, sealing and audit speed"
+  ) { words in
+    let arguments = try CommandArguments(
+      words, options: ["--topology", "--policies", "--decisions"], flags: ["--help"])
+    if arguments.isSet("--help") {
+      StandardStream.output.write(
+        """
+        usage: placement bench [--decisions N] [--topology FILE] [--policies DIR]
+
+        Measures in-process decision time on the demo site (or --topology/--policies) and on
+        generated sites of 10, 100 and 1,000 endpoints with 50 rules; p50 and p99 over N timed
+        decisions (default 200000; at least 100000 on the largest site). Build with
+        `swift build -c release` first: a debug build is several times slower.
+
+        """)
+      return 0
+    }
+    let decisions = try arguments.integer("--decisions") ?? 200_000
+    guard decisions > 0 else { throw UsageError("--decisions expects a positive count") }
+    let topology = try Topology.load(contentsOfFile: DefaultLocations.topology(arguments))
+    let policies = try PolicySet.load(directory: DefaultLocations.policies(arguments))
+    #if DEBUG
+      StandardStream.error.write("placement bench: this is a debug build; figures will be slow\n")
+    #endif
+    StandardStream.output.write(
+      try DecisionBenchmark(decisions: decisions).run(topology: topology, policies: policies))
+    return 0
+  }
+}

@@ -28,6 +28,7 @@ let package = Package(
       dependencies: ["Placement", "PlacementSealing", "PlacementServer"]
     ),
     .testTarget(name: "PlacementTests", dependencies: ["Placement"]),
+    .testTarget(name: "PlacementSealingTests", dependencies: ["PlacementSealing", "Placement"]),
   ],
   swiftLanguageModes: [.v6]
 )

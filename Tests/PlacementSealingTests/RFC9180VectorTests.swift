@@ -8,35 +8,57 @@ import Testing
 /// one is checked through the code envelopes use, with the ephemeral key fixed to the vector's.
 struct RFC9180Vector: Decodable {
   struct Encryption: Decodable {
-    var sequence_number: UInt64
+    var sequenceNumber: UInt64
     var pt: String
     var aad: String
     var nonce: String
     var ct: String
+
+    enum CodingKeys: String, CodingKey {
+      case pt, aad, nonce, ct
+      case sequenceNumber = "sequence_number"
+    }
   }
   struct Export: Decodable {
-    var exporter_context: String
-    var L: Int
-    var exported_value: String
+    var exporterContext: String
+    var length: Int
+    var exportedValue: String
+
+    enum CodingKeys: String, CodingKey {
+      case exporterContext = "exporter_context"
+      case length = "L"
+      case exportedValue = "exported_value"
+    }
   }
   var mode: Int
-  var kem_id: Int
-  var kdf_id: Int
-  var aead_id: Int
+  var kemID: Int
+  var kdfID: Int
+  var aeadID: Int
   var info: String
   var pkEm: String
   var skEm: String
   var pkRm: String
   var skRm: String
   var enc: String
-  var shared_secret: String
-  var key_schedule_context: String
+  var sharedSecret: String
+  var keyScheduleContext: String
   var secret: String
   var key: String
-  var base_nonce: String
-  var exporter_secret: String
+  var baseNonce: String
+  var exporterSecret: String
   var encryptions: [Encryption]
   var exports: [Export]
+
+  enum CodingKeys: String, CodingKey {
+    case mode, info, pkEm, skEm, pkRm, skRm, enc, secret, key, encryptions, exports
+    case kemID = "kem_id"
+    case kdfID = "kdf_id"
+    case aeadID = "aead_id"
+    case sharedSecret = "shared_secret"
+    case keyScheduleContext = "key_schedule_context"
+    case baseNonce = "base_nonce"
+    case exporterSecret = "exporter_secret"
+  }
 
   static func load() throws -> RFC9180Vector {
     let url = packageRoot.appendingPathComponent("fixtures/hpke/rfc9180-a2-base.json")
@@ -55,12 +77,12 @@ struct RFC9180VectorTests {
   @Test("the fixture is the suite and mode under test, with all its encryptions")
   func fixtureDescribesThisSuite() {
     #expect(vector.mode == 0)
-    #expect(vector.kem_id == Int(HPKE.kemID))
-    #expect(vector.kdf_id == Int(HPKE.kdfID))
-    #expect(vector.aead_id == Int(HPKE.aeadID))
+    #expect(vector.kemID == Int(HPKE.kemID))
+    #expect(vector.kdfID == Int(HPKE.kdfID))
+    #expect(vector.aeadID == Int(HPKE.aeadID))
     // The RFC's text lists sequence numbers 0, 1, 2, 4, 255 and 256; the JSON it cites lists
     // every one from 0 to 256.
-    #expect(vector.encryptions.map(\.sequence_number) == Array(0...256))
+    #expect(vector.encryptions.map(\.sequenceNumber) == Array(0...256))
     #expect(vector.exports.count == 3)
   }
 
@@ -72,7 +94,7 @@ struct RFC9180VectorTests {
     #expect(ephemeral.publicKey.bytes == hex(vector.pkEm))
   }
 
-  @Test("sender: enc, shared_secret, key schedule, all encryptions and exports")
+  @Test("sender: enc, sharedSecret, key schedule, all encryptions and exports")
   func sender() throws {
     let recipient = try PublicKey(bytes: hex(vector.pkRm))
     var sharedSecret: [UInt8] = []
@@ -84,25 +106,25 @@ struct RFC9180VectorTests {
         trace = $1
       })
     #expect(context.encapsulatedKey == hex(vector.enc))
-    #expect(hexString(sharedSecret) == vector.shared_secret)
-    #expect(trace.map { hexString($0.keyScheduleContext) } == vector.key_schedule_context)
+    #expect(hexString(sharedSecret) == vector.sharedSecret)
+    #expect(trace.map { hexString($0.keyScheduleContext) } == vector.keyScheduleContext)
     #expect(trace.map { hexString($0.secret) } == vector.secret)
     try checkMaterial(context.materialForTests)
     for encryption in vector.encryptions {
-      #expect(context.sequenceNumber == encryption.sequence_number)
+      #expect(context.sequenceNumber == encryption.sequenceNumber)
       #expect(hexString(context.nextNonce) == encryption.nonce)
       let ciphertext = try context.seal(hex(encryption.pt), aad: hex(encryption.aad))
       #expect(
-        hexString(ciphertext) == encryption.ct, "sequence number \(encryption.sequence_number)")
+        hexString(ciphertext) == encryption.ct, "sequence number \(encryption.sequenceNumber)")
     }
     for export in vector.exports {
       let value = try context.export(
-        exporterContext: hex(export.exporter_context), length: export.L)
-      #expect(hexString(value) == export.exported_value)
+        exporterContext: hex(export.exporterContext), length: export.length)
+      #expect(hexString(value) == export.exportedValue)
     }
   }
 
-  @Test("recipient: shared_secret, key schedule, opens all encryptions, exports")
+  @Test("recipient: sharedSecret, key schedule, opens all encryptions, exports")
   func recipient() throws {
     let privateKey = try PrivateKey(bytes: hex(vector.skRm))
     var sharedSecret: [UInt8] = []
@@ -117,8 +139,8 @@ struct RFC9180VectorTests {
           })
       }
     }
-    #expect(hexString(sharedSecret) == vector.shared_secret)
-    #expect(trace.map { hexString($0.keyScheduleContext) } == vector.key_schedule_context)
+    #expect(hexString(sharedSecret) == vector.sharedSecret)
+    #expect(trace.map { hexString($0.keyScheduleContext) } == vector.keyScheduleContext)
     #expect(trace.map { hexString($0.secret) } == vector.secret)
     try checkMaterial(material.unprotectedCopy)
     // The public initializer gives the same context.
@@ -126,13 +148,13 @@ struct RFC9180VectorTests {
       encapsulatedKey: hex(vector.enc), recipient: privateKey, info: hex(vector.info))
     for encryption in vector.encryptions {
       let plaintext = try context.open(hex(encryption.ct), aad: hex(encryption.aad))
-      #expect(plaintext == hex(encryption.pt), "sequence number \(encryption.sequence_number)")
+      #expect(plaintext == hex(encryption.pt), "sequence number \(encryption.sequenceNumber)")
     }
     #expect(context.sequenceNumber == 257)
     for export in vector.exports {
       let value = try context.export(
-        exporterContext: hex(export.exporter_context), length: export.L)
-      #expect(hexString(value) == export.exported_value)
+        exporterContext: hex(export.exporterContext), length: export.length)
+      #expect(hexString(value) == export.exportedValue)
     }
   }
 
@@ -150,11 +172,11 @@ struct RFC9180VectorTests {
     #expect(try context.open(hex(first.ct), aad: hex(first.aad)) == hex(first.pt))
   }
 
-  /// key || base_nonce || exporter_secret against the vector.
+  /// key || baseNonce || exporterSecret against the vector.
   private func checkMaterial(_ material: [UInt8]) throws {
     #expect(material.count == HPKE.Layout.count)
     #expect(hexString(Array(material[HPKE.Layout.key])) == vector.key)
-    #expect(hexString(Array(material[HPKE.Layout.baseNonce])) == vector.base_nonce)
-    #expect(hexString(Array(material[HPKE.Layout.exporterSecret])) == vector.exporter_secret)
+    #expect(hexString(Array(material[HPKE.Layout.baseNonce])) == vector.baseNonce)
+    #expect(hexString(Array(material[HPKE.Layout.exporterSecret])) == vector.exporterSecret)
   }
 }

@@ -10,6 +10,7 @@ struct Subcommand: Sendable {
 
   /// Every subcommand, in the order `placement help` lists them.
   static let all: [Subcommand] = [
+    .keygen, .seal, .open,
   ]
 
   /// The usage text `placement help` prints.

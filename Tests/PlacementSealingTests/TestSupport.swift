@@ -56,3 +56,49 @@ func patternBytes(count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8] {
     return UInt8(truncatingIfNeeded: state)
   }
 }
+
+/// What a finished child process left.
+struct ProcessResult {
+  /// Its exit status.
+  var status: Int32
+  /// Everything it wrote to standard output.
+  var output: [UInt8]
+  /// Everything it wrote to standard error, as text.
+  var error: String
+}
+
+/// Runs `executable` with `arguments`, standard input read from `input` (written to a file
+/// first, so large inputs cannot deadlock on a pipe), and collects its outputs through files.
+func run(_ executable: URL, _ arguments: [String], input: [UInt8] = []) throws -> ProcessResult {
+  let directory = try makeTemporaryDirectory()
+  defer { try? FileManager.default.removeItem(at: directory) }
+  let inputURL = directory.appendingPathComponent("stdin")
+  let outputURL = directory.appendingPathComponent("stdout")
+  let errorURL = directory.appendingPathComponent("stderr")
+  try Data(input).write(to: inputURL)
+  try Data().write(to: outputURL)
+  try Data().write(to: errorURL)
+  let process = Process()
+  process.executableURL = executable
+  process.arguments = arguments
+  process.standardInput = try FileHandle(forReadingFrom: inputURL)
+  process.standardOutput = try FileHandle(forWritingTo: outputURL)
+  process.standardError = try FileHandle(forWritingTo: errorURL)
+  try process.run()
+  process.waitUntilExit()
+  return ProcessResult(
+    status: process.terminationStatus,
+    output: [UInt8](try Data(contentsOf: outputURL)),
+    error: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
+}
+
+/// The POSIX permission bits of the file at `url`.
+func permissions(of url: URL) throws -> Int {
+  let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+  return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+}
+
+/// Sets the POSIX permission bits of the file at `url`.
+func setPermissions(_ mode: Int, of url: URL) throws {
+  try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: url.path)
+}

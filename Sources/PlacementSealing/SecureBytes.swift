@@ -16,15 +16,18 @@ final class SecureBytes: @unchecked Sendable {
   init<E: Error>(
     count: Int, initializingWith initialize: (UnsafeMutableRawBufferPointer) throws(E) -> Void
   ) throws(E) {
-    storage = .allocate(byteCount: count, alignment: 16)
-    storage.initializeMemory(as: UInt8.self, repeating: 0)
+    // Filled before it becomes `storage`: a class initializer that throws once every stored
+    // property is set runs `deinit`, which would free the buffer a second time.
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+    buffer.initializeMemory(as: UInt8.self, repeating: 0)
     do {
-      try initialize(storage)
+      try initialize(buffer)
     } catch {
-      Sodium.wipe(storage)
-      storage.deallocate()
+      Sodium.wipe(buffer)
+      buffer.deallocate()
       throw error
     }
+    storage = buffer
   }
 
   /// Copies `bytes`. The caller remains responsible for wiping its own copy.

@@ -18,7 +18,7 @@ enum DHKEM {
       (dh) throws(HPKEError) in
       defer { Sodium.wipe(dh) }
       try Sodium.x25519(scalar: skE, point: pkR, into: dh)
-      try extractAndExpand(
+      extractAndExpand(
         dh: UnsafeRawBufferPointer(dh), enc: UnsafeRawBufferPointer(enc), recipientPublicKey: pkR,
         into: sharedSecret)
     }
@@ -33,7 +33,7 @@ enum DHKEM {
       (dh) throws(HPKEError) in
       defer { Sodium.wipe(dh) }
       try Sodium.x25519(scalar: skR, point: enc, into: dh)
-      try extractAndExpand(
+      extractAndExpand(
         dh: UnsafeRawBufferPointer(dh), enc: enc, recipientPublicKey: pkR, into: sharedSecret)
     }
   }
@@ -42,16 +42,17 @@ enum DHKEM {
   private static func extractAndExpand(
     dh: UnsafeRawBufferPointer, enc: UnsafeRawBufferPointer,
     recipientPublicKey pkR: UnsafeRawBufferPointer, into sharedSecret: UnsafeMutableRawBufferPointer
-  ) throws(HPKEError) {
-    try withUnsafeTemporaryAllocation(byteCount: Sodium.sha256Size, alignment: 16) {
-      (prk) throws(HPKEError) in
+  ) {
+    withUnsafeTemporaryAllocation(byteCount: Sodium.sha256Size, alignment: 16) { prk in
       defer { Sodium.wipe(prk) }
-      try LabeledHKDF.extract(
+      LabeledHKDF.extract(
         salt: .init(start: nil, count: 0), suiteID: LabeledHKDF.kemSuiteID, label: "eae_prk",
         ikm: dh, into: prk)
-      try LabeledHKDF.expand(
-        prk: UnsafeRawBufferPointer(prk), suiteID: LabeledHKDF.kemSuiteID, label: "shared_secret",
-        info: enc, pkR, into: sharedSecret)
+      let keyed = Sodium.HMAC(key: UnsafeRawBufferPointer(prk))
+      LabeledHKDF.expand(
+        keyed: keyed, suiteID: LabeledHKDF.kemSuiteID, label: "shared_secret", info: enc, pkR,
+        into: sharedSecret)
+      keyed.discard()
     }
   }
 }

@@ -35,9 +35,10 @@ public enum Envelope {
     _ payload: [UInt8], to publicKey: PublicKey, poolID: String, aad: String,
     ephemeralPrivateKey: [UInt8]?
   ) throws(HPKEError) -> [UInt8] {
-    let (enc, material) = try withInfo(poolID: poolID) { (info) throws(HPKEError) in
+    let (enc, material) = try InfoHashCache.shared.infoHash(poolID: poolID).withBytes {
+      (infoHash) throws(HPKEError) in
       try HPKESenderContext.setUp(
-        recipient: publicKey, info: info, ephemeralPrivateKey: ephemeralPrivateKey)
+        recipient: publicKey, infoHash: infoHash, ephemeralPrivateKey: ephemeralPrivateKey)
     }
     let context = HPKESenderContext(encapsulatedKey: enc, material: material)
     // One buffer, written once: header, then the ciphertext and tag sealed straight into place.
@@ -85,8 +86,10 @@ public enum Envelope {
       return try envelope.withBytes { (envelope) throws(HPKEError) in
         let enc = UnsafeRawBufferPointer(rebasing: envelope[(1 + KeyID.size)..<headerSize])
         let ciphertext = UnsafeRawBufferPointer(rebasing: envelope[headerSize...])
-        let material = try withInfo(poolID: poolID) { (info) throws(HPKEError) in
-          try HPKERecipientContext.setUp(encapsulatedKey: enc, recipient: privateKey, info: info)
+        let material = try InfoHashCache.shared.infoHash(poolID: poolID).withBytes {
+          (infoHash) throws(HPKEError) in
+          try HPKERecipientContext.setUp(
+            encapsulatedKey: enc, recipient: privateKey, infoHash: infoHash)
         }
         let context = HPKERecipientContext(material: material)
         return try aad.withUTF8Bytes { (aad) throws(HPKEError) in
@@ -119,18 +122,8 @@ public enum Envelope {
     envelope.withUnsafeBytes { KeyID(bytes: UnsafeRawBufferPointer(rebasing: $0[1...KeyID.size])) }
   }
 
-  /// Calls `body` with `info = "placement/v1 " || poolID` in UTF-8.
-  private static func withInfo<R>(
-    poolID: String, _ body: (UnsafeRawBufferPointer) throws(HPKEError) -> R
-  ) throws(HPKEError) -> R {
-    let prefixCount = infoPrefix.utf8.count
-    return try poolID.withUTF8Bytes { (pool) throws(HPKEError) -> R in
-      try withUnsafeTemporaryAllocation(byteCount: prefixCount + pool.count, alignment: 1) {
-        (info) throws(HPKEError) -> R in
-        infoPrefix.withUTF8Bytes { info.copyMemory(from: $0) }
-        UnsafeMutableRawBufferPointer(rebasing: info[prefixCount...]).copyMemory(from: pool)
-        return try body(UnsafeRawBufferPointer(info))
-      }
-    }
+  /// `info = "placement/v1 " || poolID`, in UTF-8.
+  static func info(poolID: String) -> [UInt8] {
+    Array(infoPrefix.utf8) + Array(poolID.utf8)
   }
 }

@@ -21,16 +21,20 @@ public enum HPKE {
   /// The base mode (RFC 9180 section 5.1, `mode_base`).
   static let modeBase: UInt8 = 0x00
 
-  /// Where each secret sits in a context's key material.
+  /// Where each value sits in a context's key material. The exporter secret is derived only
+  /// when ``export(_:exporterContext:length:)`` asks for it (envelopes never do), from the
+  /// `secret` and `key_schedule_context` kept here.
   enum Layout {
     /// The AEAD key (`Nk` = 32 bytes).
     static let key = 0..<32
     /// The base nonce (`Nn` = 12 bytes).
     static let baseNonce = 32..<44
-    /// The exporter secret (`Nh` = 32 bytes).
-    static let exporterSecret = 44..<76
+    /// `secret`, the key schedule's PRK (`Nh` = 32 bytes).
+    static let secret = 44..<76
+    /// `key_schedule_context` (1 + 2 `Nh` = 65 bytes).
+    static let context = 76..<141
     /// All of it.
-    static let count = 76
+    static let count = 141
   }
 
   /// What the key schedule computed besides the context's own secrets; tests compare these with
@@ -42,48 +46,77 @@ public enum HPKE {
     var secret: [UInt8]
   }
 
-  /// `KeySchedule(mode_base, shared_secret, info, "", "")` (RFC 9180 section 5.1): returns the
-  /// key, base nonce and exporter secret laid out as in ``Layout``. `trace`, for tests, receives
-  /// the intermediate values.
-  static func keySchedule(
-    sharedSecret: UnsafeRawBufferPointer, info: UnsafeRawBufferPointer,
-    trace: ((KeyScheduleTrace) -> Void)? = nil
-  ) throws(HPKEError) -> SecureBytes {
-    let suiteID = LabeledHKDF.hpkeSuiteID
+  /// `psk_id_hash = LabeledExtract("", "psk_id_hash", psk_id)` for the base mode's empty
+  /// `psk_id`: the same for every context, so computed once.
+  static let pskIDHash: [UInt8] = [UInt8](unsafeUninitializedCapacity: Sodium.sha256Size) {
+    hash, initialized in
     let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-    let contextSize = 1 + 2 * Sodium.sha256Size
-    return try withUnsafeTemporaryAllocation(
-      byteCount: contextSize + Sodium.sha256Size, alignment: 16
-    ) {
-      (scratch) throws(HPKEError) -> SecureBytes in
-      defer { Sodium.wipe(scratch) }
-      let context = UnsafeMutableRawBufferPointer(rebasing: scratch[..<contextSize])
-      let secret = UnsafeMutableRawBufferPointer(rebasing: scratch[contextSize...])
+    LabeledHKDF.extract(
+      salt: empty, suiteID: LabeledHKDF.hpkeSuiteID, label: "psk_id_hash", ikm: empty,
+      into: UnsafeMutableRawBufferPointer(hash))
+    initialized = Sodium.sha256Size
+  }
+
+  /// `info_hash = LabeledExtract("", "info_hash", info)` into `output` (32 bytes).
+  static func infoHash(_ info: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+    LabeledHKDF.extract(
+      salt: .init(start: nil, count: 0), suiteID: LabeledHKDF.hpkeSuiteID, label: "info_hash",
+      ikm: info, into: output)
+  }
+
+  /// `info_hash` of `info`.
+  static func infoHash(_ info: [UInt8]) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: Sodium.sha256Size) { hash, initialized in
+      info.withUnsafeBytes { infoHash($0, into: UnsafeMutableRawBufferPointer(hash)) }
+      initialized = Sodium.sha256Size
+    }
+  }
+
+  /// `KeySchedule(mode_base, shared_secret, info, "", "")` (RFC 9180 section 5.1), given
+  /// `info_hash` (callers sealing many messages with one `info` compute it once): returns the
+  /// key material laid out as in ``Layout``. `trace`, for tests, receives the intermediate values.
+  static func keySchedule(
+    sharedSecret: UnsafeRawBufferPointer, infoHash: UnsafeRawBufferPointer,
+    trace: ((KeyScheduleTrace) -> Void)? = nil
+  ) -> SecureBytes {
+    precondition(infoHash.count == Sodium.sha256Size)
+    let suiteID = LabeledHKDF.hpkeSuiteID
+    return SecureBytes(count: Layout.count) { material in
+      let context = UnsafeMutableRawBufferPointer(rebasing: material[Layout.context])
+      let secret = UnsafeMutableRawBufferPointer(rebasing: material[Layout.secret])
+      // key_schedule_context = concat(mode, psk_id_hash, info_hash)
       context[0] = modeBase
-      try LabeledHKDF.extract(
-        salt: empty, suiteID: suiteID, label: "psk_id_hash", ikm: empty,
-        into: UnsafeMutableRawBufferPointer(rebasing: context[1..<33]))
-      try LabeledHKDF.extract(
-        salt: empty, suiteID: suiteID, label: "info_hash", ikm: info,
-        into: UnsafeMutableRawBufferPointer(rebasing: context[33..<65]))
-      try LabeledHKDF.extract(
-        salt: sharedSecret, suiteID: suiteID, label: "secret", ikm: empty, into: secret)
-      let prk = UnsafeRawBufferPointer(secret)
+      pskIDHash.withUnsafeBytes {
+        UnsafeMutableRawBufferPointer(rebasing: context[1..<33]).copyMemory(from: $0)
+      }
+      UnsafeMutableRawBufferPointer(rebasing: context[33..<65]).copyMemory(from: infoHash)
+      // secret = LabeledExtract(shared_secret, "secret", psk)
+      LabeledHKDF.extract(
+        salt: sharedSecret, suiteID: suiteID, label: "secret", ikm: .init(start: nil, count: 0),
+        into: secret)
       let info = UnsafeRawBufferPointer(context)
       if let trace {
-        trace(KeyScheduleTrace(keyScheduleContext: [UInt8](info), secret: [UInt8](prk)))
+        trace(KeyScheduleTrace(keyScheduleContext: [UInt8](info), secret: [UInt8](secret)))
       }
-      return try SecureBytes(count: Layout.count) { (material) throws(HPKEError) in
-        try LabeledHKDF.expand(
-          prk: prk, suiteID: suiteID, label: "key", info: info,
-          into: UnsafeMutableRawBufferPointer(rebasing: material[Layout.key]))
-        try LabeledHKDF.expand(
-          prk: prk, suiteID: suiteID, label: "base_nonce", info: info,
-          into: UnsafeMutableRawBufferPointer(rebasing: material[Layout.baseNonce]))
-        try LabeledHKDF.expand(
-          prk: prk, suiteID: suiteID, label: "exp", info: info,
-          into: UnsafeMutableRawBufferPointer(rebasing: material[Layout.exporterSecret]))
-      }
+      let prk = Sodium.HMAC(key: UnsafeRawBufferPointer(secret))
+      LabeledHKDF.expand(
+        keyed: prk, suiteID: suiteID, label: "key", info: info,
+        into: UnsafeMutableRawBufferPointer(rebasing: material[Layout.key]))
+      LabeledHKDF.expand(
+        keyed: prk, suiteID: suiteID, label: "base_nonce", info: info,
+        into: UnsafeMutableRawBufferPointer(rebasing: material[Layout.baseNonce]))
+      prk.discard()
+    }
+  }
+
+  /// `exporter_secret = LabeledExpand(secret, "exp", key_schedule_context, Nh)`, written to
+  /// `output` (32 bytes).
+  static func exporterSecret(_ material: SecureBytes, into output: UnsafeMutableRawBufferPointer) {
+    material.withUnsafeBytes { bytes in
+      LabeledHKDF.expand(
+        prk: UnsafeRawBufferPointer(rebasing: bytes[Layout.secret]),
+        suiteID: LabeledHKDF.hpkeSuiteID, label: "exp",
+        info: UnsafeRawBufferPointer(rebasing: bytes[Layout.context]), into: output)
     }
   }
 
@@ -115,12 +148,15 @@ public enum HPKE {
     guard length >= 0, length <= LabeledHKDF.maximumExpandLength else {
       throw .exportLengthTooLarge(requested: length, maximum: LabeledHKDF.maximumExpandLength)
     }
-    return try material.withUnsafeBytes { (bytes) throws(HPKEError) -> [UInt8] in
-      try exporterContext.withBytes { (context) throws(HPKEError) -> [UInt8] in
-        try [UInt8](byteCount: length) { (destination) throws(HPKEError) in
-          try LabeledHKDF.expand(
-            prk: UnsafeRawBufferPointer(rebasing: bytes[Layout.exporterSecret]),
-            suiteID: LabeledHKDF.hpkeSuiteID, label: "sec", info: context, into: destination)
+    return withUnsafeTemporaryAllocation(byteCount: Sodium.sha256Size, alignment: 16) {
+      exporterSecret in
+      defer { Sodium.wipe(exporterSecret) }
+      HPKE.exporterSecret(material, into: exporterSecret)
+      return exporterContext.withUnsafeBytes { context in
+        [UInt8](byteCount: length) { destination in
+          LabeledHKDF.expand(
+            prk: UnsafeRawBufferPointer(exporterSecret), suiteID: LabeledHKDF.hpkeSuiteID,
+            label: "sec", info: context, into: destination)
         }
       }
     }

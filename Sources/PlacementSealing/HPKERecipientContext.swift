@@ -17,8 +17,8 @@ public final class HPKERecipientContext {
     throws(HPKEError)
   {
     let material = try encapsulatedKey.withBytes { (enc) throws(HPKEError) in
-      try info.withBytes { (info) throws(HPKEError) in
-        try Self.setUp(encapsulatedKey: enc, recipient: recipient, info: info)
+      try HPKE.infoHash(info).withBytes { (infoHash) throws(HPKEError) in
+        try Self.setUp(encapsulatedKey: enc, recipient: recipient, infoHash: infoHash)
       }
     }
     self.init(material: material)
@@ -29,11 +29,12 @@ public final class HPKERecipientContext {
     self.material = material
   }
 
-  /// `SetupBaseR` on raw bytes; the envelope calls it on slices of the envelope. `trace`, for
-  /// tests, receives the intermediate values.
+  /// `SetupBaseR` on raw bytes and `info_hash` (``HPKE/infoHash(_:into:)``); the envelope calls
+  /// it on a slice of the envelope and its cached info hash. `trace`, for tests, receives the
+  /// intermediate values.
   static func setUp(
     encapsulatedKey enc: UnsafeRawBufferPointer, recipient: PrivateKey,
-    info: UnsafeRawBufferPointer,
+    infoHash: UnsafeRawBufferPointer,
     trace: ((_ sharedSecret: [UInt8], _ keySchedule: HPKE.KeyScheduleTrace) -> Void)? = nil
   ) throws(HPKEError) -> SecureBytes {
     guard enc.count == DHKEM.size else {
@@ -48,8 +49,8 @@ public final class HPKERecipientContext {
             enc: enc, recipientPrivateKey: skR, recipientPublicKey: pkR, sharedSecret: sharedSecret)
         }
       }
-      return try HPKE.keySchedule(
-        sharedSecret: UnsafeRawBufferPointer(sharedSecret), info: info,
+      return HPKE.keySchedule(
+        sharedSecret: UnsafeRawBufferPointer(sharedSecret), infoHash: infoHash,
         trace: trace.map { trace in { trace([UInt8](sharedSecret), $0) } })
     }
   }

@@ -26,9 +26,10 @@ public final class HPKESenderContext {
     recipient: PublicKey, info: [UInt8], ephemeralPrivateKey: [UInt8]?,
     trace: ((_ sharedSecret: [UInt8], _ keySchedule: HPKE.KeyScheduleTrace) -> Void)? = nil
   ) throws(HPKEError) {
-    let (enc, material) = try info.withBytes { (info) throws(HPKEError) in
+    let (enc, material) = try HPKE.infoHash(info).withBytes { (infoHash) throws(HPKEError) in
       try Self.setUp(
-        recipient: recipient, info: info, ephemeralPrivateKey: ephemeralPrivateKey, trace: trace)
+        recipient: recipient, infoHash: infoHash, ephemeralPrivateKey: ephemeralPrivateKey,
+        trace: trace)
     }
     self.init(encapsulatedKey: enc, material: material)
   }
@@ -39,9 +40,10 @@ public final class HPKESenderContext {
     self.material = material
   }
 
-  /// `SetupBaseS` on raw `info` bytes; the envelope calls it with its UTF-8 info directly.
+  /// `SetupBaseS` given `info_hash` (``HPKE/infoHash(_:into:)``), which the envelope caches
+  /// per pool.
   static func setUp(
-    recipient: PublicKey, info: UnsafeRawBufferPointer, ephemeralPrivateKey: [UInt8]?,
+    recipient: PublicKey, infoHash: UnsafeRawBufferPointer, ephemeralPrivateKey: [UInt8]?,
     trace: ((_ sharedSecret: [UInt8], _ keySchedule: HPKE.KeyScheduleTrace) -> Void)? = nil
   ) throws(HPKEError) -> (enc: [UInt8], material: SecureBytes) {
     if let ephemeralPrivateKey, ephemeralPrivateKey.count != DHKEM.size {
@@ -64,8 +66,8 @@ public final class HPKESenderContext {
             sharedSecret: sharedSecret)
         }
       }
-      let material = try HPKE.keySchedule(
-        sharedSecret: UnsafeRawBufferPointer(sharedSecret), info: info,
+      let material = HPKE.keySchedule(
+        sharedSecret: UnsafeRawBufferPointer(sharedSecret), infoHash: infoHash,
         trace: trace.map { trace in { trace([UInt8](sharedSecret), $0) } })
       return (enc, material)
     }
@@ -103,8 +105,8 @@ public final class HPKESenderContext {
     try HPKE.export(material, exporterContext: exporterContext, length: length)
   }
 
-  /// A copy of the key material, for the known-answer tests.
-  var materialForTests: [UInt8] { material.unprotectedCopy }
+  /// The key material, for the known-answer tests.
+  var materialForTests: SecureBytes { material }
 
   /// The next message's nonce, for the known-answer tests.
   var nextNonce: [UInt8] {

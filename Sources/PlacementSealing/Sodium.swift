@@ -89,18 +89,29 @@ enum Sodium {
   }
 
   /// An HMAC-SHA-256 computation fed piece by piece, so labeled HKDF inputs are never
-  /// concatenated into a temporary buffer. Its state (which holds key material) is wiped by
-  /// ``finish(into:)``; being non-copyable, it is never duplicated.
+  /// concatenated into a temporary buffer. Pure computation: it cannot fail and needs no
+  /// `sodium_init`. Its state holds key material: it is non-copyable (``copy()`` is explicit),
+  /// and ``finish(into:)`` and ``discard()`` wipe it.
   struct HMAC: ~Copyable {
-    private var state = crypto_auth_hmacsha256_state()
+    private var state: crypto_auth_hmacsha256_state
 
-    /// Starts an HMAC keyed with `key` (any length; HKDF's empty salt is an empty key).
-    init(key: UnsafeRawBufferPointer) throws(HPKEError) {
-      try Sodium.initialize()
-      guard crypto_auth_hmacsha256_init(&state, key.bytes, key.count) == 0 else {
-        throw .libsodium("crypto_auth_hmacsha256_init failed")
-      }
+    /// Starts an HMAC keyed with `key` (any length).
+    init(key: UnsafeRawBufferPointer) {
+      state = crypto_auth_hmacsha256_state()
+      _ = crypto_auth_hmacsha256_init(&state, key.bytes, key.count)
     }
+
+    private init(state: crypto_auth_hmacsha256_state) {
+      self.state = state
+    }
+
+    /// Starts an HMAC keyed with the empty key (HKDF's default salt), from a state prepared
+    /// once instead of hashing the key pads every time.
+    static func emptyKey() -> HMAC { HMAC(state: emptyKeyState) }
+
+    /// A second computation with the same key and the input fed so far: keying costs two
+    /// SHA-256 blocks, so HKDF-Expand keys once and copies.
+    func copy() -> HMAC { HMAC(state: state) }
 
     /// Feeds `bytes`.
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
@@ -118,11 +129,15 @@ enum Sodium {
       update(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// Writes the 32-byte tag to `output` and wipes the state. Every HMAC started is finished
-    /// (updates cannot fail), so the state never outlives its computation unwiped.
+    /// Writes the 32-byte tag to `output` and wipes the state.
     consuming func finish(into output: UnsafeMutableRawBufferPointer) {
       precondition(output.count == Sodium.sha256Size)
       _ = crypto_auth_hmacsha256_final(&state, output.bytes)
+      withUnsafeMutableBytes(of: &state) { Sodium.wipe($0) }
+    }
+
+    /// Ends a computation without a tag (a keyed state kept for copying), wiping the state.
+    consuming func discard() {
       withUnsafeMutableBytes(of: &state) { Sodium.wipe($0) }
     }
   }
@@ -216,6 +231,13 @@ enum Sodium {
     return status == 0 ? decoded : nil
   }
 }
+
+/// HMAC-SHA-256's state after keying with the empty key: public (the key is empty), computed once.
+private let emptyKeyState: crypto_auth_hmacsha256_state = {
+  var state = crypto_auth_hmacsha256_state()
+  _ = crypto_auth_hmacsha256_init(&state, UnsafeRawBufferPointer(start: nil, count: 0).bytes, 0)
+  return state
+}()
 
 /// What an empty buffer passes to libsodium, whose parameters are declared non-null even when
 /// the length beside them is zero (it then reads and writes nothing). Never written to.

@@ -130,9 +130,9 @@ struct RFC9180VectorTests {
     var sharedSecret: [UInt8] = []
     var trace: HPKE.KeyScheduleTrace?
     let material = try hex(vector.enc).withUnsafeBytes { enc in
-      try hex(vector.info).withUnsafeBytes { info in
+      try HPKE.infoHash(hex(vector.info)).withUnsafeBytes { infoHash in
         try HPKERecipientContext.setUp(
-          encapsulatedKey: enc, recipient: privateKey, info: info,
+          encapsulatedKey: enc, recipient: privateKey, infoHash: infoHash,
           trace: {
             sharedSecret = $0
             trace = $1
@@ -142,7 +142,7 @@ struct RFC9180VectorTests {
     #expect(hexString(sharedSecret) == vector.sharedSecret)
     #expect(trace.map { hexString($0.keyScheduleContext) } == vector.keyScheduleContext)
     #expect(trace.map { hexString($0.secret) } == vector.secret)
-    try checkMaterial(material.unprotectedCopy)
+    try checkMaterial(material)
     // The public initializer gives the same context.
     let context = try HPKERecipientContext(
       encapsulatedKey: hex(vector.enc), recipient: privateKey, info: hex(vector.info))
@@ -172,11 +172,19 @@ struct RFC9180VectorTests {
     #expect(try context.open(hex(first.ct), aad: hex(first.aad)) == hex(first.pt))
   }
 
-  /// key || baseNonce || exporterSecret against the vector.
-  private func checkMaterial(_ material: [UInt8]) throws {
-    #expect(material.count == HPKE.Layout.count)
-    #expect(hexString(Array(material[HPKE.Layout.key])) == vector.key)
-    #expect(hexString(Array(material[HPKE.Layout.baseNonce])) == vector.baseNonce)
-    #expect(hexString(Array(material[HPKE.Layout.exporterSecret])) == vector.exporterSecret)
+  /// key, base_nonce, secret, key_schedule_context and the exporter secret derived from them,
+  /// against the vector.
+  private func checkMaterial(_ material: SecureBytes) throws {
+    let bytes = material.unprotectedCopy
+    #expect(bytes.count == HPKE.Layout.count)
+    #expect(hexString(Array(bytes[HPKE.Layout.key])) == vector.key)
+    #expect(hexString(Array(bytes[HPKE.Layout.baseNonce])) == vector.baseNonce)
+    #expect(hexString(Array(bytes[HPKE.Layout.secret])) == vector.secret)
+    #expect(hexString(Array(bytes[HPKE.Layout.context])) == vector.keyScheduleContext)
+    let exporterSecret = [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+      HPKE.exporterSecret(material, into: UnsafeMutableRawBufferPointer(buffer))
+      count = 32
+    }
+    #expect(hexString(exporterSecret) == vector.exporterSecret)
   }
 }

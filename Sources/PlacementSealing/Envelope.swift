@@ -46,10 +46,8 @@ public enum Envelope {
       try aad.withUTF8Bytes { (aad) throws(HPKEError) in
         try [UInt8](byteCount: overhead + payload.count) { (envelope) throws(HPKEError) in
           envelope[0] = version
-          var keyID = publicKey.keyID.rawValue.bigEndian
-          withUnsafeBytes(of: &keyID) {
-            envelope.baseAddress!.advanced(by: 1).copyMemory(
-              from: $0.baseAddress!, byteCount: KeyID.size)
+          withUnsafeBytes(of: publicKey.keyID.rawValue.bigEndian) {
+            UnsafeMutableRawBufferPointer(rebasing: envelope[1...KeyID.size]).copyMemory(from: $0)
           }
           enc.withUnsafeBytes {
             UnsafeMutableRawBufferPointer(rebasing: envelope[(1 + KeyID.size)..<headerSize])

@@ -197,4 +197,23 @@ struct EnvelopeTests {
         payload, toPublicKey: Array(repeating: 1, count: 31), poolID: "p", decisionID: "d")
     }
   }
+
+  @Test("the sealer works from many threads at once, across pools")
+  func concurrentSealing() async throws {
+    let key = self.key
+    let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+      for task in 0..<32 {
+        group.addTask {
+          let pool = "pool-\(task % 5)"
+          let payload = patternBytes(count: 100 + task, seed: UInt64(task) + 1)
+          let envelope = try HPKEPayloadSealer().seal(
+            payload, toPublicKey: key.publicKey.bytes, poolID: pool, decisionID: "d\(task)")
+          return try Envelope.open(envelope, with: key, poolID: pool, aad: "d\(task)") == payload
+        }
+      }
+      return try await group.reduce(into: []) { $0.append($1) }
+    }
+    #expect(results.count == 32)
+    #expect(results.allSatisfy { $0 })
+  }
 }

@@ -31,6 +31,7 @@ let package = Package(
     ),
     .testTarget(name: "PlacementJSONTests", dependencies: ["PlacementJSON"]),
     .testTarget(name: "PlacementTests", dependencies: ["Placement", "PlacementJSON"]),
+    .testTarget(name: "PlacementSealingTests", dependencies: ["PlacementSealing", "Placement"]),
     .testTarget(name: "PlacementServerTests", dependencies: ["PlacementServer", "Placement"]),
   ],
   swiftLanguageModes: [.v6]

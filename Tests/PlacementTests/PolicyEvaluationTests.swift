@@ -285,7 +285,9 @@ struct PolicyEvaluationTests {
     var stranger = F.target("h100-a")
     stranger.index = 99
     #expect(try F.verdict(condition, target: stranger) == .doesNotHold)
-    stranger.pool.tags = []
+    var untagged = stranger.pool
+    untagged.tags = []
+    stranger.statics = EndpointFacts(pool: untagged, endpoint: stranger.endpoint)
     #expect(try F.verdict(condition, target: stranger) == .holds)
   }
 

@@ -3,8 +3,10 @@
 struct EngineState {
   /// One endpoint of the topology with its live state.
   struct EndpointRuntime {
-    var pool: Pool
-    var endpoint: Endpoint
+    /// The endpoint and its pool: one reference, so copying a runtime is cheap.
+    let facts: EndpointFacts
+    var pool: Pool { facts.pool }
+    var endpoint: Endpoint { facts.endpoint }
     var inFlight = 0
     /// Marked down by a `health` report.
     var markedDown = false
@@ -79,7 +81,7 @@ struct EngineState {
       for endpoint in pool.endpoints {
         let index = endpoints.count
         endpointIndex[endpoint.id] = index
-        endpoints.append(EndpointRuntime(pool: pool, endpoint: endpoint))
+        endpoints.append(EndpointRuntime(facts: EndpointFacts(pool: pool, endpoint: endpoint)))
         for (model, time) in endpoint.models.sorted(by: { $0.key < $1.key }) {
           routes[model, default: ModelRoute(members: [])].members.append(
             (index, computeEstimates.count))
@@ -211,8 +213,8 @@ struct EngineState {
       let runtime = endpoints[member.endpoint]
       let estimate = estimate(request, on: runtime, computeMs: computeEstimates[member.slot])
       let facts = TargetFacts(
-        index: member.endpoint, pool: runtime.pool, endpoint: runtime.endpoint,
-        inFlight: runtime.inFlight, estimate: estimate)
+        index: member.endpoint, statics: runtime.facts, inFlight: runtime.inFlight,
+        estimate: estimate)
       var candidate = Candidate(endpoint: member.endpoint, slot: member.slot, estimate: estimate)
       for rule in forbidRules where holds(rule, request, facts, failClosed: true) {
         candidate.forbidden = true
@@ -321,8 +323,8 @@ struct EngineState {
   private func targetFacts(_ candidate: Candidate) -> TargetFacts {
     let runtime = endpoints[candidate.endpoint]
     return TargetFacts(
-      index: candidate.endpoint, pool: runtime.pool, endpoint: runtime.endpoint,
-      inFlight: runtime.inFlight, estimate: candidate.estimate)
+      index: candidate.endpoint, statics: runtime.facts, inFlight: runtime.inFlight,
+      estimate: candidate.estimate)
   }
 
   /// An explanation's view of one candidate: every rule that held for it, and why it was

@@ -4,6 +4,8 @@ import Placement
 /// size with 50 rules, to show the cost per candidate stays flat.
 struct DecisionBenchmark {
   var decisions: Int
+  /// Which sites to measure: `demo` and generated sizes (numbers of endpoints).
+  var sites: [String] = ["demo", "10", "100", "1000"]
 
   /// One request per sample line of `fixtures/requests.jsonl`, kept as engine requests.
   static let demoRequests: [PlacementRequest] = [
@@ -25,6 +27,31 @@ struct DecisionBenchmark {
     var table = ResultTable(header: [
       "site", "candidates", "rules", "decisions", "p50 ns", "p99 ns", "p50 ns/candidate",
     ])
+    if sites.contains("demo") {
+      try measureDemo(topology: topology, policies: policies, into: &table)
+    }
+    for endpoints in sites.compactMap({ Int($0) }) {
+      let site = try GeneratedSite(endpoints: endpoints, rules: 50)
+      let engine = PlacementEngine(
+        topology: site.topology, policies: site.policies, configuration: .init(seed: 1))
+      let count = endpoints >= 1000 ? max(decisions, 100_000) : decisions
+      let samples = try measure(engine, requests: site.requests, count: count)
+      table.rows.append([
+        "generated", String(endpoints), "50", String(samples.count),
+        ResultTable.format(samples.median, decimals: 0),
+        ResultTable.format(samples.percentile(0.99), decimals: 0),
+        ResultTable.format(samples.median / Double(endpoints), decimals: 1),
+      ])
+    }
+    output += table.text
+    output +=
+      "timer overhead (an empty timed call), included above: \(ResultTable.format(timerCost, decimals: 0)) ns p50\n"
+    return output
+  }
+
+  private func measureDemo(
+    topology: Topology, policies: PolicySet, into table: inout ResultTable
+  ) throws {
     let demo = try measure(
       PlacementEngine(topology: topology, policies: policies, configuration: .init(seed: 1)),
       requests: Self.demoRequests, count: decisions)
@@ -39,23 +66,6 @@ struct DecisionBenchmark {
       ResultTable.format(demo.percentile(0.99), decimals: 0),
       ResultTable.format(demo.median / meanCandidates, decimals: 1),
     ])
-    for endpoints in [10, 100, 1000] {
-      let site = try GeneratedSite(endpoints: endpoints, rules: 50)
-      let engine = PlacementEngine(
-        topology: site.topology, policies: site.policies, configuration: .init(seed: 1))
-      let count = endpoints == 1000 ? max(decisions, 100_000) : decisions
-      let samples = try measure(engine, requests: site.requests, count: count)
-      table.rows.append([
-        "generated", String(endpoints), "50", String(samples.count),
-        ResultTable.format(samples.median, decimals: 0),
-        ResultTable.format(samples.percentile(0.99), decimals: 0),
-        ResultTable.format(samples.median / Double(endpoints), decimals: 1),
-      ])
-    }
-    output += table.text
-    output +=
-      "timer overhead (an empty timed call), included above: \(ResultTable.format(timerCost, decimals: 0)) ns p50\n"
-    return output
   }
 
   private func measure(

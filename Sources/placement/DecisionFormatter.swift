@@ -18,7 +18,7 @@ enum DecisionFormatter {
       )
       let estimate = assignment.estimate
       lines.append(
-        "  estimate  \(ms(estimate.totalMs)) of a \(ms(budgetMs)) budget = rtt \(ms(estimate.rttMs)) + transfer \(ms(estimate.transferMs)) + queue \(ms(estimate.queueMs)) + compute \(ms(estimate.computeMs))"
+        "  estimate  \(ms(estimate.totalMs)) (budget \(ms(budgetMs))) = rtt \(ms(estimate.rttMs)) + transfer \(ms(estimate.transferMs)) + queue \(ms(estimate.queueMs)) + compute \(ms(estimate.computeMs))"
       )
       lines.append("  sealed    \(assignment.sealed ? "yes, to the pool's public key" : "no")")
       if let lease = assignment.lease { lines.append("  lease     \(lease)") }

@@ -1,5 +1,6 @@
 import Placement
 import PlacementJSON
+import PlacementSealing
 import PlacementServer
 
 #if canImport(FoundationEssentials)
@@ -75,7 +76,9 @@ extension Subcommand {
     if let seed = try arguments.integer("--seed") {
       configuration.seed = UInt64(bitPattern: Int64(seed))
     }
-    return PlacementEngine(topology: topology, policies: policies, configuration: configuration)
+    return PlacementEngine(
+      topology: topology, policies: policies, configuration: configuration,
+      sealer: HPKEPayloadSealer())
   }
 
   private static func placeOne(

@@ -269,3 +269,20 @@ import Testing
     }
   }
 }
+
+@Suite struct CandidateReportTests {
+  typealias F = EngineFixtures
+
+  @Test func placeReportsCandidatesOnlyWhenConfigured() throws {
+    let topology = F.topology([F.pool("e", .edge, [F.endpoint("a"), F.endpoint("b")])])
+    let quiet = try F.engine(topology, policy: #"forbid "no-b" when target.endpoint == "b";"#)
+    #expect(try quiet.place(F.request()).candidates.isEmpty)
+    let reporting = try F.engine(
+      topology, policy: #"forbid "no-b" when target.endpoint == "b";"#,
+      configuration: EngineConfiguration(reportsCandidates: true))
+    let decision = try reporting.place(F.request())
+    #expect(decision.candidates.map(\.endpoint) == ["a", "b"])
+    #expect(decision.candidates.map(\.exclusion) == [nil, .forbidden(rules: ["no-b"])])
+    #expect(decision.assignment?.lease != nil)
+  }
+}

@@ -10,7 +10,8 @@ public struct Decision: Sendable, Hashable {
   /// least one candidate, and the `encrypt` and `prefer` rules that held for the chosen endpoint.
   public var rules: [String]
   /// Every candidate with its estimate, score, rules and exclusion; filled by
-  /// ``PlacementEngine/explain(_:)`` only.
+  /// ``PlacementEngine/explain(_:)``, and by `place` when
+  /// ``EngineConfiguration/reportsCandidates`` is set.
   public var candidates: [CandidateReport]
 
   /// Placed or rejected.

@@ -10,16 +10,21 @@ public struct EngineConfiguration: Sendable, Hashable {
   public var seed: UInt64?
   /// When a failing endpoint is taken out of rotation.
   public var outlierDetection: OutlierDetection
+  /// Whether `place` fills ``Decision/candidates`` as `explain` does, for an audit log that
+  /// records every candidate and why it was excluded. Off by default: it costs allocations on
+  /// every decision.
+  public var reportsCandidates: Bool
 
   /// Creates a configuration; every value has a sensible default.
   public init(
     leaseTimeout: Duration = .seconds(60), estimateSmoothing: Double = 0.2, seed: UInt64? = nil,
-    outlierDetection: OutlierDetection = OutlierDetection()
+    outlierDetection: OutlierDetection = OutlierDetection(), reportsCandidates: Bool = false
   ) {
     self.leaseTimeout = leaseTimeout
     self.estimateSmoothing = estimateSmoothing
     self.seed = seed
     self.outlierDetection = outlierDetection
+    self.reportsCandidates = reportsCandidates
   }
 }
 

@@ -106,8 +106,9 @@ struct EngineState {
       rules: [], candidates: [])
     scratch.reset()
     for index in ruleFired.indices { ruleFired[index] = false }
-    gatherCandidates(for: request, at: now, explaining: !commit)
-    if !commit { decision.candidates = candidates.map { report($0, request) } }
+    let reporting = !commit || configuration.reportsCandidates
+    gatherCandidates(for: request, at: now, explaining: reporting)
+    if reporting { decision.candidates = candidates.map { report($0, request) } }
 
     guard !candidates.isEmpty else {
       let served = routes[request.model] != nil
@@ -203,7 +204,7 @@ struct EngineState {
   }
 
   /// Fills `candidates`: the healthy endpoints serving the model, estimated and judged by the
-  /// policy.
+  /// policy. `explaining` scores excluded candidates too, for their reports.
   private mutating func gatherCandidates(
     for request: PlacementRequest, at now: Duration, explaining: Bool
   ) {

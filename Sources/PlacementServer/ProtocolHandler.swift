@@ -134,6 +134,7 @@ public struct ProtocolHandler: Sendable {
       case .unknownLease: throw WireError(.unknownLease, error.description)
       case .unknownEndpoint: throw WireError(.unknownEndpoint, error.description)
       case .sealingFailed: throw WireError(.internal, error.description)
+      case .auditUnavailable: throw WireError(.auditUnavailable, error.description)
       }
     }
   }

@@ -13,6 +13,8 @@ public struct Decision: Sendable, Hashable {
   /// ``PlacementEngine/explain(_:)``, and by `place` when
   /// ``EngineConfiguration/reportsCandidates`` is set.
   public var candidates: [CandidateReport]
+  /// The sequence number of the decision's audit record, when a recorder took it.
+  public var auditSequence: UInt64?
 
   /// Placed or rejected.
   public enum Outcome: Sendable, Hashable {
@@ -123,6 +125,8 @@ public enum CompletionStatus: String, Sendable, Hashable, CaseIterable {
 
 /// What a completion changed.
 public struct Completion: Sendable, Hashable {
+  /// The sequence number of the completion's audit record, when a recorder took it.
+  public var auditSequence: UInt64?
   /// The endpoint the lease was on.
   public var endpoint: String
   /// The model that ran.

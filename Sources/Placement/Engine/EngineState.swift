@@ -410,7 +410,8 @@ struct EngineState {
     endpoints[held.endpoint].inFlight = max(0, endpoints[held.endpoint].inFlight - 1)
     var ejected = false
     switch status {
-    case .ok where !learn:
+    case _ where !learn:
+      // An undone placement: it never ran, so there is nothing to learn or count.
       break
     case .ok:
       let observedCompute = max(0, observedMs - held.networkMs)

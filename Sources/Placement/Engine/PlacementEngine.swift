@@ -22,33 +22,51 @@ public final class PlacementEngine: Sendable {
   private let state: Mutex<EngineState>
   private let clock: any PlacementClock
   private let sealer: (any PayloadSealer)?
+  private let recorder: (any DecisionRecorder)?
 
   /// Creates an engine for `topology` under `policies`.
   ///
   /// - Parameters:
   ///   - sealer: seals payloads that an `encrypt` rule sends off site; without one, such a
   ///     request carrying a payload fails with ``PlacementError/sealingFailed(_:)``.
+  ///   - recorder: receives every decision and completion (the audit log); nil records nothing.
   ///   - clock: the only time source (lease expiry, ejections); the system's monotonic clock
   ///     unless a simulation supplies its own.
   public init(
     topology: Topology, policies: PolicySet, configuration: EngineConfiguration = .init(),
-    sealer: (any PayloadSealer)? = nil, clock: any PlacementClock = MonotonicClock()
+    sealer: (any PayloadSealer)? = nil, recorder: (any DecisionRecorder)? = nil,
+    clock: any PlacementClock = MonotonicClock()
   ) {
     state = Mutex(EngineState(topology: topology, policy: policies, configuration: configuration))
     self.clock = clock
     self.sealer = sealer
+    self.recorder = recorder
   }
 
   /// Places `request`: picks an endpoint, takes a lease on it and seals the payload when a rule
   /// says so; or rejects it with a reason.
   ///
   /// - Throws: ``PlacementError/invalidRequest(_:)`` for a request that breaks the wire
-  ///   protocol's rules, ``PlacementError/sealingFailed(_:)`` when a payload had to be sealed and
-  ///   could not be (the lease is released again).
+  ///   protocol's rules; ``PlacementError/auditUnavailable(_:)`` when the recorder refused the
+  ///   decision; ``PlacementError/sealingFailed(_:)`` when a payload had to be sealed and could
+  ///   not be. In both of the last cases the lease is released again.
   public func place(_ request: PlacementRequest) throws(PlacementError) -> Decision {
     try Self.validate(request)
     let now = clock.now()
-    var decision = state.withLock { $0.decide(request, now: now, commit: true) }
+    var decision = try state.withLock { (state) throws(PlacementError) -> Decision in
+      var decision = state.decide(request, now: now, commit: true)
+      guard let recorder else { return decision }
+      do {
+        decision.auditSequence = try recorder.record(decision, for: request)
+      } catch {
+        if let lease = decision.assignment?.lease {
+          _ = try? state.complete(
+            lease: lease, observedMs: 0, status: .error, now: now, learn: false)
+        }
+        throw .auditUnavailable("\(error)")
+      }
+      return decision
+    }
     guard case .placed(var assignment) = decision.outcome, assignment.sealed,
       let payload = request.payload
     else { return decision }
@@ -60,9 +78,14 @@ public final class PlacementEngine: Sendable {
       assignment.envelope = try sealer.seal(
         payload, toPublicKey: key, poolID: assignment.pool, decisionID: decision.id)
     } catch {
+      // Release the lease, and tell the log the placed request never ran.
       let now = clock.now()
-      _ = state.withLock {
-        try? $0.complete(lease: decision.id, observedMs: 0, status: .ok, now: now, learn: false)
+      state.withLock { state in
+        guard
+          let released = try? state.complete(
+            lease: decision.id, observedMs: 0, status: .error, now: now, learn: false)
+        else { return }
+        _ = try? recorder?.record(released, lease: decision.id, observedMs: 0, status: .error)
       }
       if let error = error as? PlacementError { throw error }
       throw .sealingFailed("\(error)")
@@ -89,7 +112,8 @@ public final class PlacementEngine: Sendable {
   ///
   /// - Throws: ``PlacementError/unknownLease(_:)`` when the lease is not held (never issued,
   ///   completed already, or expired); ``PlacementError/invalidRequest(_:)`` for a negative or
-  ///   non-finite `observedMs`.
+  ///   non-finite `observedMs`; ``PlacementError/auditUnavailable(_:)`` when the recorder refused
+  ///   the completion (the lease is released all the same: the inference did end).
   @discardableResult
   public func complete(
     lease: String, observedMs: Double, status: CompletionStatus = .ok
@@ -99,8 +123,16 @@ public final class PlacementEngine: Sendable {
     }
     let now = clock.now()
     return try state.withLock { (state) throws(PlacementError) in
-      try state.complete(
+      var completion = try state.complete(
         lease: lease, observedMs: observedMs, status: status, now: now, learn: true)
+      guard let recorder else { return completion }
+      do {
+        completion.auditSequence = try recorder.record(
+          completion, lease: lease, observedMs: observedMs, status: status)
+      } catch {
+        throw .auditUnavailable("\(error)")
+      }
+      return completion
     }
   }
 

@@ -9,6 +9,9 @@ public enum PlacementError: Error, Sendable, Hashable, CustomStringConvertible {
   /// The payload had to be sealed and could not be (no sealer configured, or it failed); the
   /// request was not placed.
   case sealingFailed(String)
+  /// The audit log could not take the record, and the log is configured to refuse rather than
+  /// leave a gap: the decision or completion was undone.
+  case auditUnavailable(String)
 
   /// The problem in words.
   public var description: String {
@@ -18,6 +21,7 @@ public enum PlacementError: Error, Sendable, Hashable, CustomStringConvertible {
       return "unknown lease '\(lease)': never issued, already completed, or expired"
     case .unknownEndpoint(let id): return "unknown endpoint '\(id)'"
     case .sealingFailed(let why): return "the payload could not be sealed: \(why)"
+    case .auditUnavailable(let why): return "the audit log cannot be written: \(why)"
     }
   }
 }

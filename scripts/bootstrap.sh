@@ -26,6 +26,13 @@ if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libsodium; t
   as_root apt-get install -y -qq libsodium-dev pkg-config >/dev/null
 fi
 
+if $want_test_env && ! python3 -m venv --help >/dev/null 2>&1; then
+  echo "bootstrap: installing python3 and python3-venv" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq python3 python3-venv >/dev/null
+fi
+
 if $want_test_env && [ -s scripts/requirements-test.txt ]; then
   stamp=.venv/.requirements-test.txt
   if ! [ -x .venv/bin/python ] || ! cmp -s scripts/requirements-test.txt "$stamp"; then

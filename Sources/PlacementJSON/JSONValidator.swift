@@ -68,12 +68,14 @@ package struct JSONValidator {
       return nil
     }
     for key in object.repeatedKeys {
-      report(Self.path(path, key), "key repeated in one object; write it once")
+      report(Self.path(path, key), "expected each key once, found \"\(key)\" repeated")
     }
     guard let allowedKeys else { return object }
     for member in object.members where !allowedKeys.contains(member.key) {
       let known = allowedKeys.joined(separator: ", ")
-      report(Self.path(path, member.key), "unknown field; expected one of: \(known)")
+      report(
+        Self.path(path, member.key),
+        "expected one of the fields \(known), found unknown field \"\(member.key)\"")
     }
     return object
   }
@@ -142,9 +144,13 @@ package struct JSONValidator {
   ) -> [JSONValue]? {
     let value = object[key]
     if value == nil && !required { return nil }
-    guard case .array(let array)? = value, !(nonEmpty && array.isEmpty) else {
+    guard case .array(let array)? = value else {
       report(
         Self.path(path, key), expected: nonEmpty ? "a non-empty array" : "an array", found: value)
+      return nil
+    }
+    if nonEmpty && array.isEmpty {
+      report(Self.path(path, key), "expected a non-empty array, found an empty array")
       return nil
     }
     return array

@@ -36,6 +36,8 @@ enum WireRequest {
       )
     }
     var validator = JSONValidator()
+    // Every op may carry an id, and it must be a string: it is echoed.
+    _ = validator.string("id", in: object, at: "", required: false)
     let request: WireRequest?
     switch op {
     case "place", "explain":
@@ -88,7 +90,7 @@ enum WireRequest {
     _ object: JSONObject, _ validator: inout JSONValidator
   ) -> PlacementRequest? {
     _ = validator.object(.object(object), at: "", allowedKeys: placeKeys)
-    let id = validator.string("id", in: object, at: "", required: false) ?? ""
+    let id: String = if case .string(let id)? = object["id"] { id } else { "" }
     let model = validator.string("model", in: object, at: "", nonEmpty: true)
     let budget = validator.number("latency_budget_ms", in: object, at: "", .positive)
     let declaredBytes = validator.integer(

@@ -1,3 +1,4 @@
+import Foundation
 import Placement
 
 extension Subcommand {
@@ -23,6 +24,7 @@ extension Subcommand {
     let topologyPath = DefaultLocations.topology(arguments)
     let policiesPath = DefaultLocations.policies(arguments)
     var failed = false
+    var unreadable = false
     do {
       let topology = try Topology.load(contentsOfFile: topologyPath)
       let endpoints = topology.pools.reduce(0) { $0 + $1.endpoints.count }
@@ -30,7 +32,16 @@ extension Subcommand {
         "\(topologyPath): ok (\(topology.pools.count) pools, \(endpoints) endpoints)\n")
     } catch {
       failed = true
+      unreadable = (error as? TopologyError)?.isUnreadable ?? false
       StandardStream.error.write("\(error)\n")
+    }
+    var isDirectory: ObjCBool = false
+    if !FileManager.default.fileExists(atPath: policiesPath, isDirectory: &isDirectory)
+      || !isDirectory.boolValue
+    {
+      StandardStream.error.write(
+        "\(policiesPath): cannot read the policies: not a directory (give --policies DIR)\n")
+      return 2
     }
     do {
       let policies = try PolicySet.load(directory: policiesPath)
@@ -39,6 +50,7 @@ extension Subcommand {
       failed = true
       StandardStream.error.write("\(error)\n")
     }
-    return failed ? 1 : 0
+    // 2 for an I/O error, 1 for a topology or policy that is wrong (DESIGN.md section 10).
+    return unreadable ? 2 : failed ? 1 : 0
   }
 }

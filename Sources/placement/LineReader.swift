@@ -23,6 +23,7 @@ struct LineReader {
   private var start = 0
   private var skipping = 0
   private var atEnd = false
+  private var chunk = [UInt8](repeating: 0, count: 65536)
 
   init(descriptor: Int32, maximumLength: Int) {
     self.descriptor = descriptor
@@ -33,12 +34,12 @@ struct LineReader {
   mutating func next() throws(UsageError) -> Line? {
     while true {
       if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+        let length = newline - start
         let line = Array(buffer[start..<newline])
         start = newline + 1
-        if skipping > 0 {
-          let length = skipping + line.count
-          skipping = 0
-          return .tooLong(length)
+        if skipping > 0 || length > maximumLength {
+          defer { skipping = 0 }
+          return .tooLong(skipping + length)
         }
         return .text(line.last == UInt8(ascii: "\r") ? Array(line.dropLast()) : line)
       }
@@ -67,7 +68,6 @@ struct LineReader {
       buffer.removeFirst(start)
       start = 0
     }
-    var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
       let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
       if count < 0 {

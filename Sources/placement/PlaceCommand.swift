@@ -95,9 +95,14 @@ extension Subcommand {
       throw UsageError(
         "--priority expects critical, standard or sheddable, found '\(priorityName)'")
     }
+    let bytes = try arguments.integer("--bytes") ?? 0
+    guard bytes >= 0 else {
+      throw UsageError("--bytes expects a size in bytes >= 0, found \(bytes)")
+    }
+    guard budget > 0 else { throw UsageError("--budget expects milliseconds > 0, found \(budget)") }
     let request = PlacementRequest(
       id: arguments.value("--id") ?? "", model: model, latencyBudgetMs: budget,
-      payloadBytes: try arguments.integer("--bytes") ?? 0, tags: Set(arguments.allValues("--tag")),
+      payloadBytes: bytes, tags: Set(arguments.allValues("--tag")),
       priority: priority, source: arguments.value("--source") ?? "")
     let explaining = arguments.isSet("--explain")
     if arguments.isSet("--json") {

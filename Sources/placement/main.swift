@@ -6,6 +6,10 @@
   import Darwin
 #endif
 
+// A reader that goes away (`placement place | head -1`) must end the run with an error from
+// write(2), not kill the process.
+signal(SIGPIPE, SIG_IGN)
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, !["help", "--help", "-h"].contains(name) else {
   StandardStream.error.write(Subcommand.usage)

@@ -113,8 +113,8 @@ import Testing
     _ = validator.number("missing", in: object!, at: "", .positive)
     #expect(
       validator.issues.map(\.description) == [
-        "count: key repeated in one object; write it once",
-        "extra: unknown field; expected one of: name, count",
+        "count: expected each key once, found \"count\" repeated",
+        "extra: expected one of the fields name, count, found unknown field \"extra\"",
         "name: expected a non-empty string, found 3",
         "count: expected an integer >= 1, found 0",
         "missing: expected a number > 0, found nothing (the field is required)",

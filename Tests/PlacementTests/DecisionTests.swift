@@ -199,18 +199,39 @@ import Testing
   }
 
   @Test func failClosedForbidAndEncryptButNotPrefer() throws {
-    let pools = [F.pool("e", .edge, [F.endpoint("a"), F.endpoint("b")])]
+    // a has capacity 4, so `1 / (target.capacity - 4)` divides by zero on a only.
+    let pools = [F.pool("e", .edge, [F.endpoint("a", capacity: 4), F.endpoint("b", capacity: 5)])]
+    // A failed condition holds for forbid, even where 'false and' would have skipped the failure.
     let forbid = try F.engine(
-      F.topology(pools),
-      policy: #"forbid "broken" when target.endpoint == "a" and 1 / target.in_flight > 0;"#)
-    #expect(try forbid.place(F.request()).assignment?.endpoint == "b")
+      F.topology(pools), policy: #"forbid "broken" when false and 1 / (target.capacity - 4) > 0;"#)
+    for _ in 0..<3 { #expect(try forbid.place(F.request()).assignment?.endpoint == "b") }
+    let encrypt = try F.engine(
+      F.topology(pools), policy: #"encrypt "broken" when false and 1 / (target.capacity - 4) > 0;"#)
+    let sealed = try #require(try encrypt.explain(F.request()).candidates.first)
+    #expect(sealed.exclusion == .noPublicKey(rules: ["broken"]))  // a's pool has no key
+    // A failed condition does not hold for prefer, even where 'or true' would have decided.
     let prefer = try F.engine(
       F.topology(pools),
       policy:
-        #"prefer "broken" weight 50 when target.endpoint == "b" and 1 / target.in_flight > 0;"#)
+        #"prefer "broken" weight 50 when 1 / (target.capacity - 4) > 0 or target.endpoint == "a";"#)
     let decision = try prefer.place(F.request())
-    #expect(decision.assignment?.endpoint == "a")  // round robin's first: the prefer did not hold
-    #expect(decision.rules == [])
+    #expect(decision.assignment?.endpoint == "b")
+    #expect(decision.rules == ["broken"])  // held for b (1 / 1 > 0), the chosen one
+  }
+
+  @Test func theRulesListIsJudgedBeforeTheLeaseIsTaken() throws {
+    // Both rules read target.in_flight: taking the lease must not change what they said.
+    let engine = try F.engine(
+      F.topology([F.pool("c", .cloud, key: F.key, [F.endpoint("a")])]),
+      policy: """
+        encrypt "seal-idle" when target.in_flight == 0 and target.tier == "cloud";
+        prefer "idle" weight 5 when target.in_flight == 0;
+        """)
+    let explained = try engine.explain(F.request())
+    let decision = try engine.place(F.request())
+    #expect(decision.assignment?.sealed == true)
+    #expect(decision.rules == ["idle", "seal-idle"])
+    #expect(decision.rules == explained.rules)
   }
 
   @Test func explainListsEveryCandidateAndChangesNothing() throws {

@@ -152,6 +152,21 @@ import Testing
     #expect(F.inFlight(engine) == ["new": 0, "a": 0])
   }
 
+  @Test func reconfigureDropsALearntEstimateWhenTheTopologyChangesIt() throws {
+    let engine = try F.engine(
+      F.topology([F.pool("e", .edge, [F.endpoint("a", models: ["m": 10, "n": 10])])]))
+    for model in ["m", "n"] {
+      let lease = try #require(try engine.place(F.request(model)).assignment?.lease)
+      try engine.complete(lease: lease, observedMs: 51)  // 10 + 0.2 * (50 - 10) = 18
+    }
+    #expect(engine.status().endpoints[0].computeEstimatesMs == ["m": 18, "n": 18])
+    engine.reconfigure(
+      topology: F.topology([F.pool("e", .edge, [F.endpoint("a", models: ["m": 30, "n": 10])])]),
+      policies: .empty)
+    // The operator changed m's time: the topology's new value wins; n's learnt one carries over.
+    #expect(engine.status().endpoints[0].computeEstimatesMs == ["m": 30, "n": 18])
+  }
+
   @Test func manyThreadsPlaceAndCompleteSafely() async throws {
     let engine = try F.engine(
       F.topology(

@@ -80,6 +80,16 @@ import Testing
         let explained = try engine.explain(request)
         let decision = try engine.place(request)
         if let assignment = decision.assignment {
+          // The policy's predicates, judged here from the topology itself, not by the engine.
+          let pool = try #require(topology.pools.first { $0.id == assignment.pool })
+          let tags = request.tags
+          let forbidden =
+            (tags.contains("restricted") && pool.tier == .cloud)
+            || (tags.contains("pii") && !pool.tags.contains("approved"))
+            || (tags.contains("eu-only") && !pool.region.hasPrefix("eu-"))
+            || (tags.contains("bulk") && pool.rttMs < 3)
+            || (pool.tier == .cloud && pool.publicKey == nil)
+          #expect(!forbidden, "placed on excluded \(assignment.endpoint) for \(tags)")
           let candidate = try #require(
             explained.candidates.first { $0.endpoint == assignment.endpoint })
           // A forbidden endpoint, or one that cannot be sealed to, is never chosen.

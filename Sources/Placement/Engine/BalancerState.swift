@@ -1,7 +1,8 @@
 /// What the tier balancers remember between picks (DESIGN.md section 6, step 6), and the picks.
 struct BalancerState {
   /// The endpoint (topology index) each tier picked last, for round robin; -1 before the first.
-  private var lastPick: [Tier: Int] = [.edge: -1, .cloud: -1]
+  private var lastEdgePick = -1
+  private var lastCloudPick = -1
   /// Smooth weighted round robin's current value per endpoint (topology index).
   private var currentWeight: [Double]
 
@@ -45,7 +46,7 @@ struct BalancerState {
         commit
         ? weightedDraw(choices, excluding: -1, random: &random) : lowest(choices) { -$0.weight }
     }
-    if commit { lastPick[tier] = choices[position].endpoint }
+    if commit { setLastPick(tier, choices[position].endpoint) }
     return position
   }
 
@@ -53,7 +54,7 @@ struct BalancerState {
   private func firstAfterLastPick(
     _ tier: Tier, among choices: UnsafeBufferPointer<Choice>, where test: (Choice) -> Bool
   ) -> Int {
-    let last = lastPick[tier] ?? -1
+    let last = lastPick(tier)
     var wrapped: Int?
     for (position, choice) in choices.enumerated() where test(choice) {
       if choice.endpoint > last { return position }
@@ -139,7 +140,16 @@ struct BalancerState {
     }
     currentWeight = weights
     for tier in Tier.allCases {
-      lastPick[tier] = lastPick[tier].flatMap { $0 < 0 ? -1 : newIndex($0) } ?? -1
+      let last = lastPick(tier)
+      setLastPick(tier, last < 0 ? -1 : newIndex(last) ?? -1)
     }
+  }
+
+  private func lastPick(_ tier: Tier) -> Int {
+    tier == .edge ? lastEdgePick : lastCloudPick
+  }
+
+  private mutating func setLastPick(_ tier: Tier, _ endpoint: Int) {
+    if tier == .edge { lastEdgePick = endpoint } else { lastCloudPick = endpoint }
   }
 }

@@ -30,6 +30,8 @@ struct EngineState {
   struct Candidate {
     var endpoint: Int
     var slot: Int
+    /// Leases held on the endpoint when the request was decided.
+    var inFlight: Int
     var estimate: LatencyEstimate
     var score = 0.0
     var forbidden = false
@@ -64,19 +66,26 @@ struct EngineState {
   private var choices: [BalancerState.Choice] = []
   private var choiceCandidates: [Int] = []
   private var ruleFired: [Bool]
+  /// Which rules held for each candidate: `ruleWords` words of bits per candidate, in candidate
+  /// order. Filled once by `gatherCandidates`, so no rule is evaluated twice per decision.
+  private var heldBits: [UInt64] = []
+  private let ruleWords: Int
 
   init(topology: Topology, policy: PolicySet, configuration: EngineConfiguration) {
     self.configuration = configuration
     self.topology = topology
     self.policy = CompiledPolicy(policy: policy, topology: topology)
-    var random = configuration.seed.map(SeededGenerator.init(seed:)) ?? SeededGenerator()
-    idPrefix = random.next()
-    self.random = random
+    random = configuration.seed.map(SeededGenerator.init(seed:)) ?? SeededGenerator()
+    // Ids must stay unique across runs even when a seed fixes the balancers' draws: they name
+    // audit records and bind sealed envelopes.
+    var system = SystemRandomNumberGenerator()
+    idPrefix = system.next()
     let rules = policy.rules
     forbidRules = rules.indices.filter { rules[$0].effect == .forbid }
     encryptRules = rules.indices.filter { rules[$0].effect == .encrypt }
     preferRules = rules.indices.filter { rules[$0].effect == .prefer }
     ruleFired = Array(repeating: false, count: rules.count)
+    ruleWords = (rules.count + 63) / 64
     for pool in topology.pools {
       for endpoint in pool.endpoints {
         let index = endpoints.count
@@ -108,7 +117,7 @@ struct EngineState {
     for index in ruleFired.indices { ruleFired[index] = false }
     let reporting = !commit || configuration.reportsCandidates
     gatherCandidates(for: request, at: now, explaining: reporting)
-    if reporting { decision.candidates = candidates.map { report($0, request) } }
+    if reporting { decision.candidates = candidates.indices.map(report) }
 
     guard !candidates.isEmpty else {
       let served = routes[request.model] != nil
@@ -142,7 +151,7 @@ struct EngineState {
       if request.priority == .sheddable,
         choices.allSatisfy({ $0.inFlight >= endpoints[$0.endpoint].endpoint.capacity })
       {
-        decision.rules = firedRules(chosen: nil, request)
+        decision.rules = firedRules(chosen: nil)
         decision.outcome = .rejected(
           Rejection(
             reason: .shed,
@@ -160,7 +169,7 @@ struct EngineState {
         chosen = lowest
       } else {
         let estimate = candidates[lowest].estimate.totalMs
-        decision.rules = firedRules(chosen: nil, request)
+        decision.rules = firedRules(chosen: nil)
         decision.outcome = .rejected(
           Rejection(
             reason: .overBudget,
@@ -172,7 +181,7 @@ struct EngineState {
     }
 
     guard let chosen else {
-      decision.rules = firedRules(chosen: nil, request)
+      decision.rules = firedRules(chosen: nil)
       decision.outcome = .rejected(
         Rejection(
           reason: .forbidden,
@@ -182,6 +191,7 @@ struct EngineState {
 
     let candidate = candidates[chosen]
     let runtime = endpoints[candidate.endpoint]
+    decision.rules = firedRules(chosen: chosen)
     var lease: String?
     if commit {
       let sequence = nextSequence &- 1
@@ -194,7 +204,6 @@ struct EngineState {
       endpoints[candidate.endpoint].inFlight += 1
       lease = id
     }
-    decision.rules = firedRules(chosen: chosen, request)
     decision.outcome = .placed(
       Assignment(
         tier: runtime.pool.tier, pool: runtime.pool.id, endpoint: runtime.endpoint.id,
@@ -209,6 +218,7 @@ struct EngineState {
     for request: PlacementRequest, at now: Duration, explaining: Bool
   ) {
     candidates.removeAll(keepingCapacity: true)
+    heldBits.removeAll(keepingCapacity: true)
     guard let route = routes[request.model] else { return }
     for member in route.members where endpoints[member.endpoint].isHealthy(at: now) {
       let runtime = endpoints[member.endpoint]
@@ -216,12 +226,18 @@ struct EngineState {
       let facts = TargetFacts(
         index: member.endpoint, statics: runtime.facts, inFlight: runtime.inFlight,
         estimate: estimate)
-      var candidate = Candidate(endpoint: member.endpoint, slot: member.slot, estimate: estimate)
+      var candidate = Candidate(
+        endpoint: member.endpoint, slot: member.slot, inFlight: runtime.inFlight,
+        estimate: estimate)
+      let bits = heldBits.count
+      heldBits.append(contentsOf: repeatElement(0, count: ruleWords))
       for rule in forbidRules where holds(rule, request, facts, failClosed: true) {
         candidate.forbidden = true
         ruleFired[rule] = true
+        heldBits[bits + rule >> 6] |= 1 << UInt64(rule & 63)
       }
       for rule in encryptRules where holds(rule, request, facts, failClosed: true) {
+        heldBits[bits + rule >> 6] |= 1 << UInt64(rule & 63)
         if runtime.pool.publicKey == nil {
           candidate.needsKey = true
           ruleFired[rule] = true
@@ -231,6 +247,7 @@ struct EngineState {
       }
       if !candidate.excluded || explaining {
         for rule in preferRules where holds(rule, request, facts, failClosed: false) {
+          heldBits[bits + rule >> 6] |= 1 << UInt64(rule & 63)
           candidate.score += policy.policy.rules[rule].weight
         }
       }
@@ -303,44 +320,33 @@ struct EngineState {
   }
 
   /// The decision's `rules` (DESIGN.md section 6, step 9), sorted by name because the policy's
-  /// rules are.
-  private mutating func firedRules(chosen: Int?, _ request: PlacementRequest) -> [String] {
-    if let chosen {
-      let facts = targetFacts(candidates[chosen])
-      for rule in encryptRules where holds(rule, request, facts, failClosed: true) {
-        ruleFired[rule] = true
-      }
-      for rule in preferRules where holds(rule, request, facts, failClosed: false) {
-        ruleFired[rule] = true
-      }
-    }
+  /// rules are: those that excluded a candidate, and the `encrypt` and `prefer` rules that held
+  /// for the chosen one.
+  private func firedRules(chosen: Int?) -> [String] {
     var names: [String] = []
-    for (rule, fired) in ruleFired.enumerated() where fired {
-      names.append(policy.policy.rules[rule].name)
+    for (rule, definition) in policy.policy.rules.enumerated() {
+      let heldForChosen =
+        chosen.map { ruleHeld(rule, forCandidate: $0) && definition.effect != .forbid } ?? false
+      if ruleFired[rule] || heldForChosen { names.append(definition.name) }
     }
     return names
   }
 
-  private func targetFacts(_ candidate: Candidate) -> TargetFacts {
-    let runtime = endpoints[candidate.endpoint]
-    return TargetFacts(
-      index: candidate.endpoint, statics: runtime.facts, inFlight: runtime.inFlight,
-      estimate: candidate.estimate)
+  /// Whether `rule` held for the candidate at `position`, as `gatherCandidates` found.
+  private func ruleHeld(_ rule: Int, forCandidate position: Int) -> Bool {
+    heldBits[position * ruleWords + rule >> 6] & (1 << UInt64(rule & 63)) != 0
   }
 
   /// An explanation's view of one candidate: every rule that held for it, and why it was
   /// excluded.
-  private mutating func report(_ candidate: Candidate, _ request: PlacementRequest)
-    -> CandidateReport
-  {
+  private func report(_ position: Int) -> CandidateReport {
+    let candidate = candidates[position]
     let runtime = endpoints[candidate.endpoint]
-    let facts = targetFacts(candidate)
     var held: [String] = []
     var forbidding: [String] = []
     var sealing: [String] = []
-    for (rule, definition) in policy.policy.rules.enumerated() {
-      let failClosed = definition.effect != .prefer
-      guard holds(rule, request, facts, failClosed: failClosed) else { continue }
+    for (rule, definition) in policy.policy.rules.enumerated()
+    where ruleHeld(rule, forCandidate: position) {
       held.append(definition.name)
       if definition.effect == .forbid { forbidding.append(definition.name) }
       if definition.effect == .encrypt { sealing.append(definition.name) }
@@ -357,7 +363,7 @@ struct EngineState {
       }
     return CandidateReport(
       endpoint: runtime.endpoint.id, pool: runtime.pool.id, tier: runtime.pool.tier,
-      estimate: candidate.estimate, score: candidate.score, inFlight: runtime.inFlight,
+      estimate: candidate.estimate, score: candidate.score, inFlight: candidate.inFlight,
       rules: held, exclusion: exclusion)
   }
 
@@ -368,13 +374,13 @@ struct EngineState {
   private mutating func nextDecisionID() -> String {
     let sequence = nextSequence
     nextSequence &+= 1
+    let prefix = idPrefix
     return String(unsafeUninitializedCapacity: 32) { buffer in
       let digits: StaticString = "0123456789abcdef"
-      for (offset, word) in [idPrefix, sequence].enumerated() {
-        for nibble in 0..<16 {
-          let value = Int((word >> UInt64(60 - nibble * 4)) & 0xF)
-          buffer[offset * 16 + nibble] = digits.utf8Start[value]
-        }
+      for nibble in 0..<16 {
+        let shift = UInt64(60 - nibble * 4)
+        buffer[nibble] = digits.utf8Start[Int((prefix >> shift) & 0xF)]
+        buffer[16 + nibble] = digits.utf8Start[Int((sequence >> shift) & 0xF)]
       }
       return 32
     }

@@ -52,35 +52,41 @@ public final class PlacementEngine: Sendable {
   ///   not be. In both of the last cases the lease is released again.
   public func place(_ request: PlacementRequest) throws(PlacementError) -> Decision {
     try Self.validate(request)
-    let now = clock.now()
-    var decision = try state.withLock { (state) throws(PlacementError) -> Decision in
+    // One lock hold decides, records and reads the key to seal to, all under one topology; the
+    // clock is read inside it so that leases are taken in time order.
+    var (decision, key) = try state.withLock {
+      (state) throws(PlacementError) -> (Decision, [UInt8]?) in
+      let now = clock.now()
       var decision = state.decide(request, now: now, commit: true)
-      guard let recorder else { return decision }
-      do {
-        decision.auditSequence = try recorder.record(decision, for: request)
-      } catch {
-        if let lease = decision.assignment?.lease {
-          _ = try? state.complete(
-            lease: lease, observedMs: 0, status: .error, now: now, learn: false)
+      if let recorder {
+        do {
+          decision.auditSequence = try recorder.record(decision, for: request)
+        } catch {
+          if let lease = decision.assignment?.lease {
+            _ = try? state.complete(
+              lease: lease, observedMs: 0, status: .error, now: now, learn: false)
+          }
+          throw .auditUnavailable("\(error)")
         }
-        throw .auditUnavailable("\(error)")
       }
-      return decision
+      let key = decision.assignment.flatMap { $0.sealed ? state.publicKey(ofPool: $0.pool) : nil }
+      return (decision, key)
     }
     guard case .placed(var assignment) = decision.outcome, assignment.sealed,
       let payload = request.payload
     else { return decision }
     do {
       guard let sealer else { throw PlacementError.sealingFailed("no sealer is configured") }
-      guard let key = state.withLock({ $0.publicKey(ofPool: assignment.pool) }) else {
+      guard let key else {
         throw PlacementError.sealingFailed("pool '\(assignment.pool)' has no public key")
       }
       assignment.envelope = try sealer.seal(
         payload, toPublicKey: key, poolID: assignment.pool, decisionID: decision.id)
     } catch {
-      // Release the lease, and tell the log the placed request never ran.
-      let now = clock.now()
+      // Release the lease, and tell the log the placed request never ran. (The balancer's
+      // memory has moved on; that is harmless.)
       state.withLock { state in
+        let now = clock.now()
         guard
           let released = try? state.complete(
             lease: decision.id, observedMs: 0, status: .error, now: now, learn: false)
@@ -102,8 +108,7 @@ public final class PlacementEngine: Sendable {
   /// weight; `random`: the largest weight).
   public func explain(_ request: PlacementRequest) throws(PlacementError) -> Decision {
     try Self.validate(request)
-    let now = clock.now()
-    return state.withLock { $0.decide(request, now: now, commit: false) }
+    return state.withLock { $0.decide(request, now: clock.now(), commit: false) }
   }
 
   /// Releases `lease`, reporting how the inference went. `ok` moves the endpoint's compute
@@ -121,8 +126,8 @@ public final class PlacementEngine: Sendable {
     guard observedMs.isFinite, observedMs >= 0 else {
       throw .invalidRequest("observed_ms: expected a number >= 0, found \(observedMs)")
     }
-    let now = clock.now()
     return try state.withLock { (state) throws(PlacementError) in
+      let now = clock.now()
       var completion = try state.complete(
         lease: lease, observedMs: observedMs, status: status, now: now, learn: true)
       guard let recorder else { return completion }
@@ -157,8 +162,8 @@ public final class PlacementEngine: Sendable {
 
   /// A snapshot of every endpoint's live state.
   public func status() -> EngineStatus {
-    let now = clock.now()
-    return state.withLock { state in
+    state.withLock { state in
+      let now = clock.now()
       state.expireLeases(at: now)
       return state.status(at: now)
     }

@@ -40,3 +40,67 @@ indirect enum CheckedExpression: Sendable, Hashable {
     case greaterEqual
   }
 }
+
+extension CheckedExpression {
+  /// Whether the expression divides anywhere: only then can it fail.
+  var containsDivision: Bool {
+    switch self {
+    case .number, .string, .boolean, .attribute:
+      return false
+    case .list(let elements, _):
+      return elements.contains { $0.containsDivision }
+    case .not(let operand):
+      return operand.containsDivision
+    case .arithmetic(let arithmetic, let lhs, let rhs):
+      return arithmetic == .divide || lhs.containsDivision || rhs.containsDivision
+    case .and(let lhs, let rhs), .or(let lhs, let rhs), .order(_, let lhs, let rhs),
+      .equal(let lhs, let rhs, _, _), .startsWith(let lhs, let rhs), .inSet(let lhs, let rhs),
+      .inList(let lhs, let rhs):
+      return lhs.containsDivision || rhs.containsDivision
+    }
+  }
+
+  /// Whether evaluating every part of the expression, whatever `and` and `or` would skip,
+  /// divides by zero somewhere. DESIGN.md section 5: "Division by zero makes the condition an
+  /// evaluation error", so such a condition fails as a whole.
+  func divisionFails(request: PlacementRequest, target: TargetFacts) -> Bool {
+    switch self {
+    case .number, .string, .boolean, .attribute:
+      return false
+    case .arithmetic:
+      return numericValue(request: request, target: target) == nil
+    case .list(let elements, _):
+      return elements.contains { $0.divisionFails(request: request, target: target) }
+    case .not(let operand):
+      return operand.divisionFails(request: request, target: target)
+    case .and(let lhs, let rhs), .or(let lhs, let rhs), .order(_, let lhs, let rhs),
+      .equal(let lhs, let rhs, _, _), .startsWith(let lhs, let rhs), .inSet(let lhs, let rhs),
+      .inList(let lhs, let rhs):
+      return lhs.divisionFails(request: request, target: target)
+        || rhs.divisionFails(request: request, target: target)
+    }
+  }
+
+  /// The value of a number expression; nil when a division in it is by zero.
+  private func numericValue(request: PlacementRequest, target: TargetFacts) -> Double? {
+    switch self {
+    case .number(let value):
+      return value
+    case .attribute(.number(let attribute)):
+      return attribute.value(request: request, target: target)
+    case .arithmetic(let arithmetic, let lhs, let rhs):
+      guard let x = lhs.numericValue(request: request, target: target),
+        let y = rhs.numericValue(request: request, target: target)
+      else { return nil }
+      switch arithmetic {
+      case .add: return x + y
+      case .subtract: return x - y
+      case .multiply: return x * y
+      case .divide: return y == 0 ? nil : x / y
+      }
+    default:
+      // The type checker lets only numbers into arithmetic.
+      return 0
+    }
+  }
+}

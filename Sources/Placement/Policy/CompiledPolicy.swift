@@ -15,6 +15,10 @@ struct CompiledPolicy: Sendable {
   /// ``PolicyCompiler/specialize(_:)``) at `endpointRoots[r * endpointCount + e]`.
   private let endpointRoots: [Int]
   private let endpointCount: Int
+  /// The conditions that divide, by rule index (nil for the others): after the compiled
+  /// verdict, they are checked for a division by zero anywhere, which fails the condition as a
+  /// whole (DESIGN.md section 5), whatever `and` and `or` would have skipped.
+  private let dividingConditions: [CheckedExpression?]
 
   /// Compiles `policy` for `topology` (endpoints in topology order: pools in file order, then
   /// their endpoints).
@@ -32,6 +36,9 @@ struct CompiledPolicy: Sendable {
     self.endpointCount = compiler.program.endpointCount
     self.program = compiler.program
     self.policy = policy
+    self.dividingConditions = policy.rules.map {
+      $0.condition.containsDivision ? $0.condition : nil
+    }
   }
 
   /// Evaluates rule `ruleIndex` (an index into policy.rules) for `request` on `target`.
@@ -46,6 +53,12 @@ struct CompiledPolicy: Sendable {
     let root =
       index >= 0 && index < endpointCount
       ? endpointRoots[ruleIndex &* endpointCount &+ index] : roots[ruleIndex]
-    return program.truth(root, request, target, &scratch)
+    let verdict = program.truth(root, request, target, &scratch)
+    if verdict != .failed, let condition = dividingConditions[ruleIndex],
+      condition.divisionFails(request: request, target: target)
+    {
+      return .failed
+    }
+    return verdict
   }
 }

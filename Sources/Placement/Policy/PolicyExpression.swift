@@ -33,9 +33,24 @@ struct PolicyExpression: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// The node's shape.
-  var kind: Kind
+  let kind: Kind
   /// Where errors about the node point: a binary operator's token, or the node's first token.
-  var location: SourceLocation
+  let location: SourceLocation
+  /// How deeply the node nests (a leaf is 1). The parser refuses conditions deeper than
+  /// ``PolicyParser/maximumDepth``, so the checker and compiler, which recurse, stay within
+  /// the stack.
+  let depth: Int
+
+  init(kind: Kind, location: SourceLocation) {
+    self.kind = kind
+    self.location = location
+    switch kind {
+    case .number, .string, .boolean, .attribute: depth = 1
+    case .list(let elements): depth = 1 + (elements.map(\.depth).max() ?? 0)
+    case .not(let operand): depth = 1 + operand.depth
+    case .binary(_, let lhs, let rhs): depth = 1 + max(lhs.depth, rhs.depth)
+    }
+  }
 
   /// The node's first token.
   var start: SourceLocation {

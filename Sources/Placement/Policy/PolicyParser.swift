@@ -68,6 +68,33 @@ struct PolicyParser {
 
   private var current: PolicyToken { tokens[position] }
 
+  /// The deepest a condition may nest: `not`, parentheses, lists and chains of `and`, `or`,
+  /// `+ - * /` all count. Far beyond any rule a person writes; it keeps a hostile or generated
+  /// file from exhausting the stack.
+  static let maximumDepth = 200
+
+  /// How many `not`, `(` and `[` the parser is inside of now.
+  private var nesting = 0
+
+  /// Enters one level of `not`, `(` or `[`; an error past ``maximumDepth``.
+  private mutating func enter(at token: PolicyToken) throws(SyntaxError) {
+    nesting += 1
+    if nesting > Self.maximumDepth {
+      throw error(Self.tooDeep, at: token)
+    }
+  }
+
+  /// `node`, unless it nests deeper than ``maximumDepth``.
+  private func bounded(_ node: PolicyExpression, at token: PolicyToken) throws(SyntaxError)
+    -> PolicyExpression
+  {
+    guard node.depth <= Self.maximumDepth else { throw error(Self.tooDeep, at: token) }
+    return node
+  }
+
+  private static let tooDeep =
+    "the condition nests deeper than \(maximumDepth) levels; split it into several rules"
+
   private mutating func advance() {
     if position < tokens.count - 1 {
       position += 1
@@ -187,10 +214,12 @@ struct PolicyParser {
   private mutating func parseExpression() throws(SyntaxError) -> PolicyExpression {
     var lhs = try parseAnd()
     while current.isWord("or") {
+      let token = current
       let location = current.location
       advance()
       let rhs = try parseAnd()
-      lhs = PolicyExpression(kind: .binary(.or, lhs, rhs), location: location)
+      lhs = try bounded(
+        PolicyExpression(kind: .binary(.or, lhs, rhs), location: location), at: token)
     }
     return lhs
   }
@@ -199,10 +228,12 @@ struct PolicyParser {
   private mutating func parseAnd() throws(SyntaxError) -> PolicyExpression {
     var lhs = try parseNot()
     while current.isWord("and") {
+      let token = current
       let location = current.location
       advance()
       let rhs = try parseNot()
-      lhs = PolicyExpression(kind: .binary(.and, lhs, rhs), location: location)
+      lhs = try bounded(
+        PolicyExpression(kind: .binary(.and, lhs, rhs), location: location), at: token)
     }
     return lhs
   }
@@ -212,10 +243,12 @@ struct PolicyParser {
     guard current.isWord("not") else {
       return try parseComparison()
     }
-    let location = current.location
+    let token = current
+    try enter(at: token)
+    defer { nesting -= 1 }
     advance()
     let operand = try parseNot()
-    return PolicyExpression(kind: .not(operand), location: location)
+    return try bounded(PolicyExpression(kind: .not(operand), location: token.location), at: token)
   }
 
   /// The comparison operator `current` is, if it is one.
@@ -248,7 +281,8 @@ struct PolicyParser {
           + "(for example 'a < b and b < c') or add parentheses",
         at: current)
     }
-    return PolicyExpression(kind: .binary(op, lhs, rhs), location: location)
+    return try bounded(
+      PolicyExpression(kind: .binary(op, lhs, rhs), location: location), at: current)
   }
 
   /// `sum := term (('+'|'-') term)*`
@@ -256,10 +290,12 @@ struct PolicyParser {
     var lhs = try parseTerm()
     while current.kind == .plus || current.kind == .minus {
       let op: PolicyExpression.Operator = current.kind == .plus ? .add : .subtract
+      let token = current
       let location = current.location
       advance()
       let rhs = try parseTerm()
-      lhs = PolicyExpression(kind: .binary(op, lhs, rhs), location: location)
+      lhs = try bounded(
+        PolicyExpression(kind: .binary(op, lhs, rhs), location: location), at: token)
     }
     return lhs
   }
@@ -269,10 +305,12 @@ struct PolicyParser {
     var lhs = try parseAtom()
     while current.kind == .star || current.kind == .slash {
       let op: PolicyExpression.Operator = current.kind == .star ? .multiply : .divide
+      let token = current
       let location = current.location
       advance()
       let rhs = try parseAtom()
-      lhs = PolicyExpression(kind: .binary(op, lhs, rhs), location: location)
+      lhs = try bounded(
+        PolicyExpression(kind: .binary(op, lhs, rhs), location: location), at: token)
     }
     return lhs
   }
@@ -290,6 +328,8 @@ struct PolicyParser {
     case .leftBracket:
       return try parseList()
     case .leftParenthesis:
+      try enter(at: token)
+      defer { nesting -= 1 }
       advance()
       let inner = try parseExpression()
       guard current.kind == .rightParenthesis else {
@@ -360,6 +400,8 @@ struct PolicyParser {
   /// `list := '[' [atom (',' atom)*] ']'`
   private mutating func parseList() throws(SyntaxError) -> PolicyExpression {
     let open = current
+    try enter(at: open)
+    defer { nesting -= 1 }
     advance()
     var elements: [PolicyExpression] = []
     if current.kind != .rightBracket {
@@ -380,6 +422,6 @@ struct PolicyParser {
       throw error(message, at: current)
     }
     advance()
-    return PolicyExpression(kind: .list(elements), location: open.location)
+    return try bounded(PolicyExpression(kind: .list(elements), location: open.location), at: open)
   }
 }

@@ -5,8 +5,10 @@
 /// resolved to field accessors; constant, per-endpoint and per-request parts were precomputed
 /// or marked for memoisation by ``PolicyCompiler``.
 ///
-/// Failure (division by zero) is a third truth value. `and` and `or` treat a failed operand as
-/// unknown and do not depend on operand order: `a and b` is false when either operand is false,
+/// Failure (division by zero) is a third truth value. Here `and` and `or` treat a failed operand
+/// as unknown, which lets them skip and reorder operands; ``CompiledPolicy`` then fails any
+/// condition in which a division by zero occurs anywhere, as DESIGN.md section 5 requires, so
+/// that refinement is never what a rule's verdict rests on. Within this program, `a and b` is false when either operand is false,
 /// else failed when either failed, else true; `a or b` is true when either is true, else failed
 /// when either failed, else false. So the result is the one every value of the failed part
 /// would give, or failed when that depends on it. `x in [a, b]` is `x == a or x == b` and a

@@ -11,14 +11,15 @@ extension Topology {
   ///
   /// - Throws: ``TopologyError`` listing every problem, each with its JSON path.
   public static func load(contentsOfFile path: String) throws(TopologyError) -> Topology {
-    let bytes: Data
-    do {
-      bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-      throw TopologyError(
-        file: path, issues: [.init(location: "", message: "cannot read the file (\(error))")])
+    switch FileReader.read(path) {
+    case .success(let bytes):
+      return try Topology(json: bytes, source: path)
+    case .failure(let failure):
+      var error = TopologyError(
+        file: path, issues: [.init(location: "", message: "cannot read the file: \(failure)")])
+      error.isUnreadable = true
+      throw error
     }
-    return try Topology(json: bytes, source: path)
   }
 
   /// Parses and validates a topology from JSON text; `source` names it in errors.

@@ -10,6 +10,12 @@ public struct TopologyError: Error, Sendable, Hashable, CustomStringConvertible 
     /// What was expected and what was found.
     public var message: String
 
+    /// Creates a problem.
+    public init(location: String, message: String) {
+      self.location = location
+      self.message = message
+    }
+
     /// `location: message`.
     public var description: String { location.isEmpty ? message : "\(location): \(message)" }
   }
@@ -18,6 +24,14 @@ public struct TopologyError: Error, Sendable, Hashable, CustomStringConvertible 
   public var file: String
   /// Every problem, in document order.
   public var issues: [Issue]
+  /// True when the file could not be read at all (an I/O error, not a wrong topology).
+  public var isUnreadable = false
+
+  /// Creates an error for `file` with its problems.
+  public init(file: String, issues: [Issue]) {
+    self.file = file
+    self.issues = issues
+  }
 
   /// One problem per line, each prefixed with the file.
   public var description: String {

@@ -57,6 +57,11 @@ struct EngineState {
   private var nextSequence: UInt64 = 1
   private(set) var leasesExpired = 0
 
+  /// Each rule's name, effect and weight, by rule index: flat copies, so the decision path
+  /// never copies a whole rule (its condition tree and strings) to read one field.
+  private let ruleNames: [String]
+  private let ruleEffects: [PolicyEffect]
+  private let ruleWeights: [Double]
   private let forbidRules: [Int]
   private let encryptRules: [Int]
   private let preferRules: [Int]
@@ -85,6 +90,9 @@ struct EngineState {
     encryptRules = rules.indices.filter { rules[$0].effect == .encrypt }
     preferRules = rules.indices.filter { rules[$0].effect == .prefer }
     ruleFired = Array(repeating: false, count: rules.count)
+    ruleNames = rules.map(\.name)
+    ruleEffects = rules.map(\.effect)
+    ruleWeights = rules.map(\.weight)
     ruleWords = (rules.count + 63) / 64
     for pool in topology.pools {
       for endpoint in pool.endpoints {
@@ -107,6 +115,15 @@ struct EngineState {
   /// Decides `request` at `now`. With `commit` (a `place`), the balancer moves and a lease is
   /// taken; without it (an `explain`), nothing changes and every candidate is reported.
   mutating func decide(_ request: PlacementRequest, now: Duration, commit: Bool) -> Decision {
+    var unused: [UInt8]?
+    return decide(request, now: now, commit: commit, sealingKey: &unused)
+  }
+
+  /// Decides as ``decide(_:now:commit:)`` does, and sets `sealingKey` to the chosen pool's
+  /// public key when the payload must be sealed to it.
+  mutating func decide(
+    _ request: PlacementRequest, now: Duration, commit: Bool, sealingKey: inout [UInt8]?
+  ) -> Decision {
     expireLeases(at: now)
     let id = commit ? nextDecisionID() : ""
     var decision = Decision(
@@ -192,6 +209,7 @@ struct EngineState {
     let candidate = candidates[chosen]
     let runtime = endpoints[candidate.endpoint]
     decision.rules = firedRules(chosen: chosen)
+    if candidate.sealed { sealingKey = runtime.pool.publicKey }
     var lease: String?
     if commit {
       let sequence = nextSequence &- 1
@@ -230,7 +248,7 @@ struct EngineState {
         endpoint: member.endpoint, slot: member.slot, inFlight: runtime.inFlight,
         estimate: estimate)
       let bits = heldBits.count
-      heldBits.append(contentsOf: repeatElement(0, count: ruleWords))
+      for _ in 0..<ruleWords { heldBits.append(0) }
       for rule in forbidRules where holds(rule, request, facts, failClosed: true) {
         candidate.forbidden = true
         ruleFired[rule] = true
@@ -248,7 +266,7 @@ struct EngineState {
       if !candidate.excluded || explaining {
         for rule in preferRules where holds(rule, request, facts, failClosed: false) {
           heldBits[bits + rule >> 6] |= 1 << UInt64(rule & 63)
-          candidate.score += policy.policy.rules[rule].weight
+          candidate.score += ruleWeights[rule]
         }
       }
       candidate.feasible = !candidate.excluded && estimate.totalMs <= request.latencyBudgetMs
@@ -324,10 +342,10 @@ struct EngineState {
   /// for the chosen one.
   private func firedRules(chosen: Int?) -> [String] {
     var names: [String] = []
-    for (rule, definition) in policy.policy.rules.enumerated() {
+    for rule in ruleNames.indices {
       let heldForChosen =
-        chosen.map { ruleHeld(rule, forCandidate: $0) && definition.effect != .forbid } ?? false
-      if ruleFired[rule] || heldForChosen { names.append(definition.name) }
+        chosen.map { ruleHeld(rule, forCandidate: $0) && ruleEffects[rule] != .forbid } ?? false
+      if ruleFired[rule] || heldForChosen { names.append(ruleNames[rule]) }
     }
     return names
   }
@@ -345,11 +363,10 @@ struct EngineState {
     var held: [String] = []
     var forbidding: [String] = []
     var sealing: [String] = []
-    for (rule, definition) in policy.policy.rules.enumerated()
-    where ruleHeld(rule, forCandidate: position) {
-      held.append(definition.name)
-      if definition.effect == .forbid { forbidding.append(definition.name) }
-      if definition.effect == .encrypt { sealing.append(definition.name) }
+    for rule in ruleNames.indices where ruleHeld(rule, forCandidate: position) {
+      held.append(ruleNames[rule])
+      if ruleEffects[rule] == .forbid { forbidding.append(ruleNames[rule]) }
+      if ruleEffects[rule] == .encrypt { sealing.append(ruleNames[rule]) }
     }
     let exclusion: Exclusion? =
       if candidate.forbidden {
@@ -388,10 +405,26 @@ struct EngineState {
 
   /// The sequence number in a lease id this engine issued, or nil.
   private func sequence(ofLease lease: String) -> UInt64? {
-    let utf8 = lease.utf8
-    guard utf8.count == 32, let prefix = UInt64(lease.prefix(16), radix: 16), prefix == idPrefix
-    else { return nil }
-    return UInt64(lease.suffix(16), radix: 16)
+    var prefix: UInt64 = 0
+    var sequence: UInt64 = 0
+    var count = 0
+    for byte in lease.utf8 {
+      let digit: UInt8
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte &- UInt8(ascii: "a") &+ 10
+      default: return nil
+      }
+      if count < 16 {
+        prefix = prefix << 4 | UInt64(digit)
+      } else if count < 32 {
+        sequence = sequence << 4 | UInt64(digit)
+      } else {
+        return nil
+      }
+      count += 1
+    }
+    return count == 32 && prefix == idPrefix ? sequence : nil
   }
 
   // MARK: leases and feedback

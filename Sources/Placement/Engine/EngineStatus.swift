@@ -48,8 +48,4 @@ extension EngineState {
     return EngineStatus(
       endpoints: reports, activeLeases: leases.count, leasesExpired: leasesExpired)
   }
-
-  func publicKey(ofPool id: String) -> [UInt8]? {
-    topology.pools.first { $0.id == id }?.publicKey
-  }
 }

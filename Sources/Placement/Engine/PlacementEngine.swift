@@ -57,7 +57,8 @@ public final class PlacementEngine: Sendable {
     var (decision, key) = try state.withLock {
       (state) throws(PlacementError) -> (Decision, [UInt8]?) in
       let now = clock.now()
-      var decision = state.decide(request, now: now, commit: true)
+      var key: [UInt8]?
+      var decision = state.decide(request, now: now, commit: true, sealingKey: &key)
       if let recorder {
         do {
           decision.auditSequence = try recorder.record(decision, for: request)
@@ -69,7 +70,6 @@ public final class PlacementEngine: Sendable {
           throw .auditUnavailable("\(error)")
         }
       }
-      let key = decision.assignment.flatMap { $0.sealed ? state.publicKey(ofPool: $0.pool) : nil }
       return (decision, key)
     }
     guard case .placed(var assignment) = decision.outcome, assignment.sealed,

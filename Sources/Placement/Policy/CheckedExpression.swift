@@ -42,21 +42,25 @@ indirect enum CheckedExpression: Sendable, Hashable {
 }
 
 extension CheckedExpression {
-  /// Whether the expression divides anywhere: only then can it fail.
-  var containsDivision: Bool {
+  /// Whether the expression can divide by zero: it divides by something other than a nonzero
+  /// number written in the rule. Only such an expression can fail.
+  var canDivideByZero: Bool {
     switch self {
     case .number, .string, .boolean, .attribute:
       return false
     case .list(let elements, _):
-      return elements.contains { $0.containsDivision }
+      return elements.contains { $0.canDivideByZero }
     case .not(let operand):
-      return operand.containsDivision
+      return operand.canDivideByZero
     case .arithmetic(let arithmetic, let lhs, let rhs):
-      return arithmetic == .divide || lhs.containsDivision || rhs.containsDivision
+      if lhs.canDivideByZero || rhs.canDivideByZero { return true }
+      guard arithmetic == .divide else { return false }
+      if case .number(let divisor) = rhs, divisor != 0 { return false }
+      return true
     case .and(let lhs, let rhs), .or(let lhs, let rhs), .order(_, let lhs, let rhs),
       .equal(let lhs, let rhs, _, _), .startsWith(let lhs, let rhs), .inSet(let lhs, let rhs),
       .inList(let lhs, let rhs):
-      return lhs.containsDivision || rhs.containsDivision
+      return lhs.canDivideByZero || rhs.canDivideByZero
     }
   }
 

@@ -15,7 +15,7 @@ struct CompiledPolicy: Sendable {
   /// ``PolicyCompiler/specialize(_:)``) at `endpointRoots[r * endpointCount + e]`.
   private let endpointRoots: [Int]
   private let endpointCount: Int
-  /// The conditions that divide, by rule index (nil for the others): after the compiled
+  /// The conditions that can divide by zero, by rule index (nil for the others): after the compiled
   /// verdict, they are checked for a division by zero anywhere, which fails the condition as a
   /// whole (DESIGN.md section 5), whatever `and` and `or` would have skipped.
   private let dividingConditions: [CheckedExpression?]
@@ -37,7 +37,7 @@ struct CompiledPolicy: Sendable {
     self.program = compiler.program
     self.policy = policy
     self.dividingConditions = policy.rules.map {
-      $0.condition.containsDivision ? $0.condition : nil
+      $0.condition.canDivideByZero ? $0.condition : nil
     }
   }
 

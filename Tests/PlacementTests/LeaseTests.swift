@@ -45,7 +45,8 @@ import Testing
     let engine = try F.engine(
       F.topology([F.pool("e", .edge, rtt: 10, [F.endpoint("a", models: ["m": 5])])]))
     let lease = try #require(try engine.place(F.request()).assignment?.lease)
-    #expect(try engine.complete(lease: lease, observedMs: 2).computeEstimateMs == 4)  // 5 + 0.2 * (0 - 5)
+    // 2 - 10 of round trip floors at 0: 5 + 0.2 * (0 - 5) = 4.
+    #expect(try engine.complete(lease: lease, observedMs: 2).computeEstimateMs == 4)
   }
 
   @Test(arguments: [CompletionStatus.error, .timeout])

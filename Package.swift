@@ -16,6 +16,8 @@ let package = Package(
       pkgConfig: "libsodium",
       providers: [.apt(["libsodium-dev"])]
     ),
+    // What Glibc's Swift module does not expose (SO_PEERCRED's struct ucred).
+    .target(name: "CPlacementSystem"),
     // The engine: topology, policy language, estimates, balancers, leases. Pure Swift, no I/O
     // on the decision path.
     .target(name: "Placement", dependencies: ["PlacementJSON"]),
@@ -24,7 +26,8 @@ let package = Package(
     // HPKE (RFC 9180) on libsodium, keys, envelopes.
     .target(name: "PlacementSealing", dependencies: ["Placement", "CSodium"]),
     // Wire protocol (JSON Lines) and, later, the Unix socket daemon.
-    .target(name: "PlacementServer", dependencies: ["Placement", "PlacementJSON"]),
+    .target(
+      name: "PlacementServer", dependencies: ["Placement", "PlacementJSON", "CPlacementSystem"]),
     .executableTarget(
       name: "placement",
       dependencies: ["Placement", "PlacementJSON", "PlacementSealing", "PlacementServer"]

@@ -1,10 +1,10 @@
 public import Placement
 import PlacementJSON
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
 #endif
 
 /// Answers wire-protocol request lines (DESIGN.md section 7) against one engine: one JSON
@@ -13,17 +13,20 @@ public struct ProtocolHandler: Sendable {
   /// The engine requests are decided by.
   public let engine: PlacementEngine
   private let reload: (@Sendable () -> Result<String, WireError>)?
-  private let metrics: (@Sendable () -> String)?
+  /// Where requests, errors and decisions are counted; rendered for the `metrics` op. Nil
+  /// where none are kept (the op then answers `unknown_op`).
+  private let metrics: ServerMetrics?
 
   /// Creates a handler.
   ///
   /// - Parameters:
   ///   - reload: re-reads the configuration for the `reload` op and says what it loaded; nil
   ///     where there is nothing to reload (the op then answers `unknown_op`).
-  ///   - metrics: renders the Prometheus text for the `metrics` op; nil where none is kept.
+  ///   - metrics: counts requests, errors and decisions, and renders them for the `metrics`
+  ///     op; nil where none are kept.
   public init(
     engine: PlacementEngine, reload: (@Sendable () -> Result<String, WireError>)? = nil,
-    metrics: (@Sendable () -> String)? = nil
+    metrics: ServerMetrics? = nil
   ) {
     self.engine = engine
     self.reload = reload
@@ -38,6 +41,7 @@ public struct ProtocolHandler: Sendable {
     do {
       value = try JSONReader.parse(line)
     } catch {
+      metrics?.record(op: "invalid")
       write(
         WireError(.badRequest, "invalid JSON at column \(error.column): \(error.message)"),
         into: &writer)
@@ -46,6 +50,13 @@ public struct ProtocolHandler: Sendable {
     if case .object(let object) = value, case .string(let id)? = object["id"] {
       writer.key("id")
       writer.value(id)
+    }
+    if let metrics {
+      let op: String =
+        if case .object(let object) = value, case .string(let op)? = object["op"] { op } else {
+          "invalid"
+        }
+      metrics.record(op: WireRequest.operations.contains(op) ? op : "unknown")
     }
     do {
       try answer(try WireRequest.decode(value), into: &writer)
@@ -72,7 +83,9 @@ public struct ProtocolHandler: Sendable {
   private func answer(_ request: WireRequest, into writer: inout JSONWriter) throws(WireError) {
     switch request {
     case .place(let request):
+      let started = metrics == nil ? 0 : Self.nanoseconds()
       let decision = try translate { () throws(PlacementError) in try engine.place(request) }
+      metrics?.record(decision, seconds: Double(Self.nanoseconds() - started) / 1e9)
       writer.key("ok")
       writer.value(true)
       writer.key("decision")
@@ -109,7 +122,7 @@ public struct ProtocolHandler: Sendable {
       writer.key("ok")
       writer.value(true)
       writer.key("metrics")
-      writer.value(metrics())
+      writer.value(metrics.render(engine: engine.status()))
     case .reload:
       guard let reload else {
         throw WireError(.unknownOp, "reload is served by the daemon (placement serve)")
@@ -152,6 +165,14 @@ public struct ProtocolHandler: Sendable {
   }
 
   private func write(_ error: WireError, into writer: inout JSONWriter) {
+    metrics?.record(error: error.code)
     Self.write(error, into: &writer)
+  }
+
+  /// The monotonic clock in nanoseconds, for timing decisions.
+  static func nanoseconds() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
   }
 }

@@ -13,6 +13,11 @@ enum DefaultLocations {
   /// The default policies, relative to the package root.
   static let policiesPath = "policies"
 
+  /// The runtime directory, under the working directory.
+  static let runtimeDirectory = "run"
+  /// The daemon's socket when `--socket` is not given.
+  static let socketPath = "run/placement.sock"
+
   /// `--topology`, or the demo topology.
   static func topology(_ arguments: CommandArguments) -> String {
     arguments.value("--topology") ?? resolve(topologyPath)

@@ -3,6 +3,9 @@ import PlacementJSON
 import PlacementSealing
 import PlacementServer
 
+#if canImport(Glibc)
+  import Glibc
+#endif
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
@@ -19,16 +22,34 @@ extension Subcommand {
       words,
       options: [
         "--topology", "--policies", "--seed", "--max-line", "--model", "--budget", "--bytes",
-        "--tag", "--priority", "--source", "--id",
+        "--tag", "--priority", "--source", "--id", "--socket",
       ],
       flags: ["--help", "--json", "--explain"])
     if arguments.isSet("--help") {
       StandardStream.output.write(placeUsage)
       return 0
     }
+    let single = arguments.value("--model") != nil || arguments.value("--budget") != nil
+    if let socket = arguments.value("--socket") {
+      for local in ["--topology", "--policies", "--seed"] where arguments.value(local) != nil {
+        throw UsageError(
+          "\(local) configures an in-process engine; the daemon at --socket has its own")
+      }
+      let client = try PlacementClient(socketPath: socket)
+      if single {
+        let (request, _) = try singleRequest(arguments)
+        try client.send(requestLine(request, explaining: arguments.isSet("--explain")) + [0x0A])
+        guard let response = try client.readLine() else {
+          throw UsageError("the daemon at \(socket) closed the connection without answering")
+        }
+        (response + [0x0A]).withUnsafeBytes { _ = StandardStream.output.write($0) }
+        return 0
+      }
+      return try relay(to: client)
+    }
     let engine = try makeEngine(arguments)
     let handler = ProtocolHandler(engine: engine)
-    if arguments.value("--model") != nil || arguments.value("--budget") != nil {
+    if single {
       return try placeOne(arguments, engine: engine, handler: handler)
     }
     let maximumLength = try arguments.integer("--max-line") ?? 1 << 20
@@ -81,9 +102,10 @@ extension Subcommand {
       sealer: HPKEPayloadSealer())
   }
 
-  private static func placeOne(
-    _ arguments: CommandArguments, engine: PlacementEngine, handler: ProtocolHandler
-  ) throws -> Int32 {
+  /// The request the single-request flags describe, and its budget.
+  private static func singleRequest(_ arguments: CommandArguments) throws -> (
+    PlacementRequest, Double
+  ) {
     guard let model = arguments.value("--model") else {
       throw UsageError("--model is required with --budget")
     }
@@ -104,34 +126,66 @@ extension Subcommand {
       id: arguments.value("--id") ?? "", model: model, latencyBudgetMs: budget,
       payloadBytes: bytes, tags: Set(arguments.allValues("--tag")),
       priority: priority, source: arguments.value("--source") ?? "")
+    return (request, budget)
+  }
+
+  /// `request` as a wire-protocol `place` (or `explain`) line, without its `\n`.
+  private static func requestLine(_ request: PlacementRequest, explaining: Bool) -> [UInt8] {
+    var writer = JSONWriter()
+    writer.beginObject()
+    writer.key("op")
+    writer.value(explaining ? "explain" : "place")
+    if !request.id.isEmpty {
+      writer.key("id")
+      writer.value(request.id)
+    }
+    writer.key("model")
+    writer.value(request.model)
+    writer.key("latency_budget_ms")
+    writer.value(request.latencyBudgetMs)
+    writer.key("payload_bytes")
+    writer.value(request.payloadBytes)
+    writer.key("tags")
+    writer.beginArray()
+    for tag in request.tags.sorted() { writer.value(tag) }
+    writer.endArray()
+    writer.key("priority")
+    writer.value(request.priority.rawValue)
+    if !request.source.isEmpty {
+      writer.key("source")
+      writer.value(request.source)
+    }
+    writer.endObject()
+    return writer.bytes
+  }
+
+  /// Copies standard input to the daemon and its answers to standard output, both ways at once
+  /// (a client may pipeline), until standard input ends and every answer arrived.
+  private static func relay(to client: PlacementClient) throws -> Int32 {
+    let answers = try ReaderThread {
+      while let line = try client.readLine() {
+        guard (line + [0x0A]).withUnsafeBytes({ StandardStream.output.write($0) }) else { return }
+      }
+    }
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+      if count < 0 && errno == EINTR { continue }
+      if count <= 0 { break }
+      try client.send(chunk[0..<count])
+    }
+    client.finishSending()
+    try answers.wait()
+    return 0
+  }
+
+  private static func placeOne(
+    _ arguments: CommandArguments, engine: PlacementEngine, handler: ProtocolHandler
+  ) throws -> Int32 {
+    let (request, budget) = try singleRequest(arguments)
     let explaining = arguments.isSet("--explain")
     if arguments.isSet("--json") {
-      var writer = JSONWriter()
-      writer.beginObject()
-      writer.key("op")
-      writer.value(explaining ? "explain" : "place")
-      if !request.id.isEmpty {
-        writer.key("id")
-        writer.value(request.id)
-      }
-      writer.key("model")
-      writer.value(model)
-      writer.key("latency_budget_ms")
-      writer.value(budget)
-      writer.key("payload_bytes")
-      writer.value(request.payloadBytes)
-      writer.key("tags")
-      writer.beginArray()
-      for tag in request.tags.sorted() { writer.value(tag) }
-      writer.endArray()
-      writer.key("priority")
-      writer.value(priority.rawValue)
-      if !request.source.isEmpty {
-        writer.key("source")
-        writer.value(request.source)
-      }
-      writer.endObject()
-      let response = handler.respond(to: writer.bytes)
+      let response = handler.respond(to: requestLine(request, explaining: explaining))
       response.withUnsafeBytes { _ = StandardStream.output.write($0) }
       return 0
     }

@@ -1,0 +1,179 @@
+import CPlacementSystem
+public import Placement
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// `placement serve`: the engine behind a Unix socket, speaking the wire protocol of DESIGN.md
+/// section 7 to many clients at once.
+///
+/// Create it (which binds the socket, so a bad path or a live daemon fails here), then call
+/// ``run()``, which serves until SIGTERM or SIGINT: it then stops accepting, answers every
+/// request already received, removes the socket file and returns. SIGHUP reloads the topology
+/// and policies, as the `reload` op does.
+public final class PlacementDaemon: Sendable {
+  /// The engine answering requests.
+  public let engine: PlacementEngine
+  /// The counters behind the `metrics` op and the metrics file.
+  public let metrics: ServerMetrics
+  private let configuration: DaemonConfiguration
+  private let listener: UnixListener
+  private let reloading = Mutex(())
+  /// Called after a reload succeeded, with the new topology and policies (for an audit record).
+  private let onReload: (@Sendable (Topology, PolicySet) -> Void)?
+
+  /// Binds the socket at `configuration.socketPath` for `engine`.
+  ///
+  /// - Throws: ``DaemonError`` when the path is too long, is not a socket, has a live daemon
+  ///   on it, or cannot be bound.
+  public init(
+    configuration: DaemonConfiguration, engine: PlacementEngine, metrics: ServerMetrics = .init(),
+    onReload: (@Sendable (Topology, PolicySet) -> Void)? = nil
+  ) throws(DaemonError) {
+    self.configuration = configuration
+    self.engine = engine
+    self.metrics = metrics
+    self.onReload = onReload
+    listener = try UnixListener(
+      path: configuration.socketPath, mode: mode_t(configuration.socketMode))
+  }
+
+  /// Re-reads the topology and policies, validates them fully and swaps them in atomically;
+  /// on any error the configuration in force stays, and the error says what and where.
+  public func reload() -> Result<String, WireError> {
+    reloading.withLock { _ in
+      let topology: Topology
+      let policies: PolicySet
+      var problems: [String] = []
+      do {
+        topology = try Topology.load(contentsOfFile: configuration.topologyPath)
+      } catch {
+        problems.append("\(error)")
+        topology = Topology(site: "", balancers: [:], pools: [])
+      }
+      do {
+        policies = try PolicySet.load(directory: configuration.policiesPath)
+      } catch {
+        problems.append("\(error)")
+        policies = .empty
+      }
+      guard problems.isEmpty else {
+        metrics.record(reloadSucceeded: false)
+        return .failure(
+          WireError(
+            .badRequest,
+            "reload refused; the configuration in force stays: "
+              + problems.joined(separator: "\n")))
+      }
+      engine.reconfigure(topology: topology, policies: policies)
+      onReload?(topology, policies)
+      metrics.record(reloadSucceeded: true)
+      let endpoints = topology.pools.reduce(0) { $0 + $1.endpoints.count }
+      return .success(
+        "\(configuration.topologyPath): \(topology.pools.count) pools, \(endpoints) endpoints; "
+          + "\(configuration.policiesPath): \(policies.rules.count) rules")
+    }
+  }
+
+  /// Serves until SIGTERM or SIGINT, then shuts down gracefully and returns.
+  ///
+  /// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (and so in the event-loop threads
+  /// it starts) and receives them through a signalfd.
+  public func run() throws(DaemonError) {
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&signals, signal) }
+    pthread_sigmask(SIG_BLOCK, &signals, nil)
+    let signalDescriptor = signalfd(-1, &signals, Int32(SFD_CLOEXEC))
+    guard signalDescriptor >= 0 else {
+      throw DaemonError(SystemError(call: "signalfd", subject: "", code: errno))
+    }
+    defer { close(signalDescriptor) }
+
+    let handler = ProtocolHandler(engine: engine, reload: { [self] in reload() }, metrics: metrics)
+    let shared = LoopShared(
+      handler: handler, metrics: metrics, configuration: configuration,
+      listener: listener.descriptor)
+    var loops: [EventLoop] = []
+    var threads: [LoopThread] = []
+    for _ in 0..<max(1, configuration.eventLoops) {
+      let loop = try EventLoop(shared: shared)
+      loops.append(loop)
+      threads.append(try LoopThread { loop.run() })
+    }
+
+    var nextMetricsWrite = MonotonicClock().now()
+    while true {
+      if configuration.metricsFile != nil, MonotonicClock().now() >= nextMetricsWrite {
+        writeMetricsFile()
+        nextMetricsWrite = MonotonicClock().now() + configuration.metricsInterval
+      }
+      var poller = pollfd(fd: signalDescriptor, events: Int16(POLLIN), revents: 0)
+      let waitMilliseconds: Int32 = configuration.metricsFile == nil ? -1 : 1000
+      let ready = poll(&poller, 1, waitMilliseconds)
+      guard ready > 0 else { continue }  // timeout or EINTR
+      var info = signalfd_siginfo()
+      let count = read(signalDescriptor, &info, MemoryLayout<signalfd_siginfo>.size)
+      guard count == MemoryLayout<signalfd_siginfo>.size else { continue }
+      if Int32(info.ssi_signo) == SIGHUP {
+        switch reload() {
+        case .success(let summary): Self.log("reloaded: \(summary)")
+        case .failure(let error): Self.log(error.message)
+        }
+        continue
+      }
+      Self.log("stopping (signal \(info.ssi_signo)): answering what was received")
+      break
+    }
+
+    shared.stopping.store(true, ordering: .releasing)
+    for loop in loops { loop.wake() }
+    for thread in threads { thread.join() }
+    listener.close()
+    if configuration.metricsFile != nil { writeMetricsFile() }
+    Self.log("stopped")
+  }
+
+  /// The Prometheus text of the metrics now.
+  public func renderMetrics() -> String { metrics.render(engine: engine.status()) }
+
+  /// Writes the metrics file atomically: a temporary file beside it, synced, then renamed.
+  private func writeMetricsFile() {
+    guard let path = configuration.metricsFile else { return }
+    let temporary = path + ".tmp"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      Self.log(
+        "cannot write the metrics file: \(SystemError(call: "open", subject: temporary, code: errno))"
+      )
+      return
+    }
+    var text = renderMetrics()
+    let written = text.withUTF8 { bytes -> Bool in
+      var offset = 0
+      while offset < bytes.count {
+        let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if count < 0 {
+          if errno == EINTR { continue }
+          return false
+        }
+        offset += count
+      }
+      return true
+    }
+    let synced = written && fsync(descriptor) == 0
+    close(descriptor)
+    if synced, rename(temporary, path) == 0 { return }
+    Self.log("cannot write the metrics file \(path): \(String(cString: strerror(errno)))")
+    unlink(temporary)
+  }
+
+  static func log(_ message: String) {
+    var line = "placement serve: " + message + "\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+  }
+}

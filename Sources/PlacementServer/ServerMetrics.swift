@@ -1,0 +1,170 @@
+import Placement
+import Synchronization
+
+/// What the daemon counts, rendered in the Prometheus text exposition format (version 0.0.4)
+/// for the `metrics` op and node_exporter's textfile collector.
+public final class ServerMetrics: Sendable {
+  /// Upper bounds of the decision-time histogram, in seconds.
+  static let decisionBuckets: [Double] = [
+    1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 1e-3, 1e-2,
+  ]
+
+  private struct Counts {
+    /// Decisions by (tier, pool, outcome, reason); empty strings where a label does not apply.
+    var decisions: [DecisionKey: Int] = [:]
+    var ruleHits: [String: Int] = [:]
+    var decisionBucketCounts = [Int](repeating: 0, count: ServerMetrics.decisionBuckets.count + 1)
+    var decisionSeconds = 0.0
+    var decisionCount = 0
+    var requests: [String: Int] = [:]
+    var errors: [String: Int] = [:]
+    var reloads: [String: Int] = [:]
+    var connectionsRefused = 0
+  }
+
+  private struct DecisionKey: Hashable {
+    var tier: String
+    var pool: String
+    var outcome: String
+    var reason: String
+  }
+
+  private let counts = Mutex(Counts())
+  private let connectionsOpen = Atomic<Int>(0)
+
+  /// Creates empty counters.
+  public init() {}
+
+  /// Counts one decision and how long it took.
+  func record(_ decision: Decision, seconds: Double) {
+    let key: DecisionKey =
+      switch decision.outcome {
+      case .placed(let assignment):
+        DecisionKey(
+          tier: assignment.tier.rawValue, pool: assignment.pool, outcome: "placed", reason: "")
+      case .rejected(let rejection):
+        DecisionKey(tier: "", pool: "", outcome: "rejected", reason: rejection.reason.rawValue)
+      }
+    counts.withLock { counts in
+      counts.decisions[key, default: 0] += 1
+      for rule in decision.rules { counts.ruleHits[rule, default: 0] += 1 }
+      let bucket = Self.decisionBuckets.firstIndex { seconds <= $0 } ?? Self.decisionBuckets.count
+      counts.decisionBucketCounts[bucket] += 1
+      counts.decisionSeconds += seconds
+      counts.decisionCount += 1
+    }
+  }
+
+  /// Counts one request line by its op (`invalid` when it had none).
+  func record(op: String) { counts.withLock { $0.requests[op, default: 0] += 1 } }
+
+  /// Counts one error response by its code.
+  func record(error code: WireError.Code) {
+    counts.withLock { $0.errors[code.rawValue, default: 0] += 1 }
+  }
+
+  /// Counts one reload attempt.
+  func record(reloadSucceeded: Bool) {
+    counts.withLock { $0.reloads[reloadSucceeded ? "ok" : "failed", default: 0] += 1 }
+  }
+
+  func connectionOpened() { connectionsOpen.wrappingAdd(1, ordering: .relaxed) }
+  func connectionClosed() { connectionsOpen.wrappingSubtract(1, ordering: .relaxed) }
+  func connectionRefused() { counts.withLock { $0.connectionsRefused += 1 } }
+
+  /// The Prometheus text for these counters and the engine's live state.
+  public func render(engine: EngineStatus) -> String {
+    let counts = counts.withLock { $0 }
+    var text = ""
+    func family(_ name: String, _ type: String, _ help: String) {
+      text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+    }
+    func sample(_ name: String, _ labels: KeyValuePairs<String, String> = [:], _ value: Double) {
+      let rendered = labels.filter { !$0.value.isEmpty }
+        .map { "\($0.key)=\"\(Self.escape($0.value))\"" }.joined(separator: ",")
+      text += rendered.isEmpty ? name : "\(name){\(rendered)}"
+      text += " \(Self.format(value))\n"
+    }
+    family("placement_decisions_total", "counter", "Decisions by tier, pool and outcome.")
+    for (key, count) in counts.decisions.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+      sample(
+        "placement_decisions_total",
+        ["tier": key.tier, "pool": key.pool, "outcome": key.outcome, "reason": key.reason],
+        Double(count))
+    }
+    family("placement_rule_hits_total", "counter", "Decisions whose rules list named the rule.")
+    for (rule, count) in counts.ruleHits.sorted(by: { $0.key < $1.key }) {
+      sample("placement_rule_hits_total", ["rule": rule], Double(count))
+    }
+    family("placement_decision_seconds", "histogram", "Time to decide a place request.")
+    var cumulative = 0
+    for (index, bound) in Self.decisionBuckets.enumerated() {
+      cumulative += counts.decisionBucketCounts[index]
+      sample("placement_decision_seconds_bucket", ["le": Self.format(bound)], Double(cumulative))
+    }
+    sample("placement_decision_seconds_bucket", ["le": "+Inf"], Double(counts.decisionCount))
+    sample("placement_decision_seconds_sum", [:], counts.decisionSeconds)
+    sample("placement_decision_seconds_count", [:], Double(counts.decisionCount))
+    family("placement_endpoint_in_flight", "gauge", "Leases held on the endpoint.")
+    for endpoint in engine.endpoints {
+      sample(
+        "placement_endpoint_in_flight",
+        ["endpoint": endpoint.endpoint, "pool": endpoint.pool, "tier": endpoint.tier.rawValue],
+        Double(endpoint.inFlight))
+    }
+    family(
+      "placement_endpoint_up", "gauge",
+      "1 when the endpoint is a candidate, 0 when down or ejected.")
+    for endpoint in engine.endpoints {
+      sample(
+        "placement_endpoint_up",
+        ["endpoint": endpoint.endpoint, "pool": endpoint.pool, "state": endpoint.state],
+        endpoint.state == "up" ? 1 : 0)
+    }
+    family("placement_endpoint_errors_total", "counter", "Error and timeout completions.")
+    for endpoint in engine.endpoints {
+      sample(
+        "placement_endpoint_errors_total", ["endpoint": endpoint.endpoint], Double(endpoint.errors))
+    }
+    family("placement_leases_active", "gauge", "Leases held now.")
+    sample("placement_leases_active", [:], Double(engine.activeLeases))
+    family("placement_leases_expired_total", "counter", "Leases that lapsed without a completion.")
+    sample("placement_leases_expired_total", [:], Double(engine.leasesExpired))
+    family("placement_requests_total", "counter", "Request lines by op.")
+    for (op, count) in counts.requests.sorted(by: { $0.key < $1.key }) {
+      sample("placement_requests_total", ["op": op], Double(count))
+    }
+    family("placement_errors_total", "counter", "Error responses by code.")
+    for (code, count) in counts.errors.sorted(by: { $0.key < $1.key }) {
+      sample("placement_errors_total", ["code": code], Double(count))
+    }
+    family("placement_reloads_total", "counter", "Reloads by result.")
+    for (result, count) in counts.reloads.sorted(by: { $0.key < $1.key }) {
+      sample("placement_reloads_total", ["result": result], Double(count))
+    }
+    family("placement_connections_open", "gauge", "Client connections open now.")
+    sample("placement_connections_open", [:], Double(connectionsOpen.load(ordering: .relaxed)))
+    family("placement_connections_refused_total", "counter", "Connections refused (limit or peer).")
+    sample("placement_connections_refused_total", [:], Double(counts.connectionsRefused))
+    return text
+  }
+
+  /// A label value with `\`, `"` and newlines escaped.
+  static func escape(_ value: String) -> String {
+    var escaped = ""
+    for character in value {
+      switch character {
+      case "\\": escaped += "\\\\"
+      case "\"": escaped += "\\\""
+      case "\n": escaped += "\\n"
+      default: escaped.append(character)
+      }
+    }
+    return escaped
+  }
+
+  static func format(_ value: Double) -> String {
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return String(value)
+  }
+}

@@ -1,0 +1,127 @@
+import Placement
+import PlacementSealing
+import PlacementServer
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+extension Subcommand {
+  /// `placement serve`: the daemon on a Unix socket (DESIGN.md sections 7 and 10).
+  static let serve = Subcommand(
+    name: "serve", summary: "run the daemon on a Unix socket (defaults serve the demo fixtures)"
+  ) { words in
+    let arguments = try CommandArguments(
+      words,
+      options: [
+        "--topology", "--policies", "--socket", "--socket-mode", "--allow-uid", "--allow-gid",
+        "--max-connections", "--max-line", "--idle-timeout", "--loops", "--metrics-file",
+        "--metrics-interval", "--drain-timeout", "--lease-timeout", "--seed",
+      ],
+      flags: ["--help"])
+    if arguments.isSet("--help") {
+      StandardStream.output.write(serveUsage)
+      return 0
+    }
+    let socket = arguments.value("--socket") ?? DefaultLocations.socketPath
+    if arguments.value("--socket") == nil {
+      try FileManager.default.createDirectory(
+        atPath: DefaultLocations.runtimeDirectory, withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o750])
+    }
+    var configuration = DaemonConfiguration(
+      socketPath: socket, topologyPath: DefaultLocations.topology(arguments),
+      policiesPath: DefaultLocations.policies(arguments))
+    if let mode = arguments.value("--socket-mode") {
+      guard let value = UInt32(mode, radix: 8), value <= 0o777 else {
+        throw UsageError("--socket-mode expects an octal mode such as 660, found '\(mode)'")
+      }
+      configuration.socketMode = value
+    }
+    let uids = try arguments.allValues("--allow-uid").map { text throws(UsageError) in
+      guard let uid = UInt32(text) else {
+        throw UsageError("--allow-uid expects a user id, found '\(text)'")
+      }
+      return uid
+    }
+    if !uids.isEmpty { configuration.allowedUserIDs = Set(uids) }
+    let gids = try arguments.allValues("--allow-gid").map { text throws(UsageError) in
+      guard let gid = UInt32(text) else {
+        throw UsageError("--allow-gid expects a group id, found '\(text)'")
+      }
+      return gid
+    }
+    configuration.allowedGroupIDs = Set(gids)
+    configuration.maximumConnections = try positive(arguments, "--max-connections") ?? 256
+    configuration.maximumLineLength = try positive(arguments, "--max-line") ?? 1 << 20
+    configuration.eventLoops = try positive(arguments, "--loops") ?? 2
+    if let seconds = try seconds(arguments, "--idle-timeout") {
+      configuration.idleTimeout = seconds
+    }
+    if let seconds = try seconds(arguments, "--drain-timeout") {
+      configuration.drainTimeout = seconds
+    }
+    if let seconds = try seconds(arguments, "--metrics-interval") {
+      configuration.metricsInterval = seconds
+    }
+    configuration.metricsFile = arguments.value("--metrics-file")
+
+    var engineConfiguration = EngineConfiguration()
+    if let seed = try arguments.integer("--seed") {
+      engineConfiguration.seed = UInt64(bitPattern: Int64(seed))
+    }
+    if let seconds = try seconds(arguments, "--lease-timeout") {
+      engineConfiguration.leaseTimeout = seconds
+    }
+    let topology = try Topology.load(contentsOfFile: configuration.topologyPath)
+    let policies = try PolicySet.load(directory: configuration.policiesPath)
+    let engine = PlacementEngine(
+      topology: topology, policies: policies, configuration: engineConfiguration,
+      sealer: HPKEPayloadSealer())
+    let daemon = try PlacementDaemon(configuration: configuration, engine: engine)
+    StandardStream.error.write(
+      "placement serve: listening on \(socket) (topology \(configuration.topologyPath), "
+        + "policies \(configuration.policiesPath)); SIGHUP reloads, SIGTERM stops\n")
+    try daemon.run()
+    return 0
+  }
+
+  private static func positive(_ arguments: CommandArguments, _ name: String) throws -> Int? {
+    guard let value = try arguments.integer(name) else { return nil }
+    guard value > 0 else { throw UsageError("\(name) expects a number > 0, found \(value)") }
+    return value
+  }
+
+  private static func seconds(_ arguments: CommandArguments, _ name: String) throws -> Duration? {
+    guard let value = try arguments.number(name) else { return nil }
+    guard value > 0 else { throw UsageError("\(name) expects seconds > 0, found \(value)") }
+    return .milliseconds(Int64(value * 1000))
+  }
+
+  private static let serveUsage = """
+    usage: placement serve [--socket PATH] [--topology FILE] [--policies DIR] [options]
+
+    Serves the wire protocol (JSON Lines, DESIGN.md section 7) on a Unix socket until SIGTERM or
+    SIGINT, which stop it gracefully (every request received is answered, the socket file is
+    removed). SIGHUP, like the `reload` op, re-reads the topology and policies; on any error the
+    configuration in force stays.
+
+    options:
+      --socket PATH           default \(DefaultLocations.socketPath) (under the working directory)
+      --socket-mode OCTAL     the socket file's mode, default 660
+      --allow-uid UID         a peer user id to answer (repeat); default: this user and root
+      --allow-gid GID         a peer group id to answer as well (repeat)
+      --max-connections N     default 256; one more gets an error line and is closed
+      --max-line BYTES        default 1048576; a longer line gets too_large
+      --idle-timeout SECONDS  close connections silent this long, default 300
+      --loops N               event-loop threads, default 2
+      --metrics-file PATH     also write the metrics there (atomically) for node_exporter
+      --metrics-interval S    how often, default 5
+      --drain-timeout S       on SIGTERM, how long clients get to read their answers, default 10
+      --lease-timeout S       leases never completed lapse after this, default 60
+      --seed N                fix the random balancers' draws
+
+    """
+}

@@ -37,7 +37,7 @@ func demoDigests() throws -> (topology: String, policies: String) {
 
 /// A mix of requests: placed, rejected, tagged, with payloads.
 func sampleRequest(_ index: Int) -> PlacementRequest {
-  let models = ["detector-s", "detector-l", "segmenter", "nonexistent"]
+  let models = ["detector-s", "detector-xl", "asr-small", "nonexistent"]
   return PlacementRequest(
     id: "req-\(index)", model: models[index % models.count],
     latencyBudgetMs: [30, 80, 250, 1000][index % 4],
@@ -115,4 +115,17 @@ func runProcess(_ executable: String, _ arguments: [String]) throws -> (Int32, S
     process.terminationStatus, String(decoding: outData, as: UTF8.self),
     String(decoding: errData, as: UTF8.self)
   )
+}
+
+/// An executable `swift build` put beside the test bundle (`placement`,
+/// `placement-audit-writer-load`).
+func builtExecutable(_ name: String) throws -> String {
+  let products = Bundle.main.bundleURL.deletingLastPathComponent()
+  let candidates = [
+    Bundle.main.executableURL?.deletingLastPathComponent(), products, Bundle.main.bundleURL,
+  ].compactMap { $0?.appendingPathComponent(name).path }
+  let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+  return try #require(
+    found,
+    Comment(rawValue: "no '\(name)' beside the tests (\(candidates)); run 'swift build' first"))
 }

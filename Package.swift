@@ -27,10 +27,12 @@ let package = Package(
     // Wire protocol (JSON Lines) and, later, the Unix socket daemon.
     .target(name: "PlacementServer", dependencies: ["Placement", "PlacementJSON"]),
     // The tamper-evident audit log (DESIGN.md section 9): writer, recovery, verification.
-    .target(name: "PlacementAudit", dependencies: ["Placement", "PlacementJSON", "PlacementSealing"]),
+    .target(
+      name: "PlacementAudit", dependencies: ["Placement", "PlacementJSON", "PlacementSealing"]),
     // Test support, not a user command: drives an AuditLog under load and prints each committed
     // sequence number, so the crash test can kill it with SIGKILL mid-write.
-    .executableTarget(name: "placement-audit-writer-load", dependencies: ["PlacementAudit", "Placement"]),
+    .executableTarget(
+      name: "placement-audit-writer-load", dependencies: ["PlacementAudit", "Placement"]),
     .executableTarget(
       name: "placement",
       dependencies: [

@@ -19,7 +19,8 @@ enum AuditLine {
     }
     let hashStart = markerStart + hashMarker.count
     guard line[line.count - 2] == UInt8(ascii: "\""), line[line.count - 1] == UInt8(ascii: "}"),
-      Hex.isLowercaseHex(UnsafeRawBufferPointer(rebasing: line[hashStart..<(hashStart + 64)]), count: 64)
+      Hex.isLowercaseHex(
+        UnsafeRawBufferPointer(rebasing: line[hashStart..<(hashStart + 64)]), count: 64)
     else { return nil }
     return (markerStart, hashStart..<(hashStart + 64))
   }

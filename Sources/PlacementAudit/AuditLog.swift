@@ -129,8 +129,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
   /// Records that the topology or the policy set changed; later decision records carry the new
   /// digests. Call it right after ``PlacementEngine/reconfigure(topology:policies:)``.
   @discardableResult
-  public func recordReload(topologyHash: String, policyHash: String) throws(AuditError) -> UInt64
-  {
+  public func recordReload(topologyHash: String, policyHash: String) throws(AuditError) -> UInt64 {
     try state.withLock { (state) throws(AuditError) in
       try self.appendLocked(
         &state, type: "reload",
@@ -246,9 +245,8 @@ public final class AuditLog: DecisionRecorder, Sendable {
   ///
   /// - Throws: ``AuditError/unavailable(_:)`` when it could not be written (`refuse` mode).
   public func waitUntilDurable(_ sequence: UInt64) throws(AuditError) {
-    let outcome = state.wait(on: 1, until: { $0.outcome(of: sequence) != nil }) {
-      $0.outcome(of: sequence)!
-    }
+    let outcome = state.wait(
+      on: 1, until: { $0.outcome(of: sequence) != nil }, then: { $0.outcome(of: sequence)! })
     if let outcome { throw outcome }
   }
 
@@ -261,8 +259,8 @@ public final class AuditLog: DecisionRecorder, Sendable {
     }
     try waitUntilDurable(last)
     let outcome = state.wait(
-      on: 1, until: { $0.synced >= last || $0.failure != nil || $0.writerExited }
-    ) { $0.synced >= last ? nil : AuditError.unavailable($0.failure ?? "the log is closed") }
+      on: 1, until: { $0.synced >= last || $0.failure != nil || $0.writerExited },
+      then: { $0.synced >= last ? nil : AuditError.unavailable($0.failure ?? "the log is closed") })
     if let outcome { throw outcome }
   }
 
@@ -291,9 +289,9 @@ public final class AuditLog: DecisionRecorder, Sendable {
       self.state.broadcast(0)
       return false
     }
-    let outcome = state.wait(on: 1, until: { $0.writerExited }) { state -> AuditError? in
-      state.failure.map { AuditError.unavailable($0) }
-    }
+    let outcome = state.wait(
+      on: 1, until: { $0.writerExited },
+      then: { state -> AuditError? in state.failure.map { AuditError.unavailable($0) } })
     if alreadyClosing { return }
     if let thread = state.withLock({ $0.thread }) { pthread_join(thread, nil) }
     if let outcome { throw outcome }
@@ -315,7 +313,8 @@ public final class AuditLog: DecisionRecorder, Sendable {
   }
 
   private func runWriter() {
-    let syncInterval = UInt64(configuration.syncInterval.components.seconds) * 1_000_000_000
+    let syncInterval =
+      UInt64(configuration.syncInterval.components.seconds) * 1_000_000_000
       + UInt64(configuration.syncInterval.components.attoseconds / 1_000_000_000)
     var lastSync = ConditionLock<WriterState>.now()
     while true {
@@ -335,19 +334,19 @@ public final class AuditLog: DecisionRecorder, Sendable {
           if pending.unsynced { deadline = syncDeadline }
           if let retry = pending.retryAt { deadline = min(deadline ?? retry, retry) }
           return deadline
-        }()
-      ) { state -> ([Chunk], Bool, Bool) in
-        let now = ConditionLock<WriterState>.now()
-        if let retry = state.retryAt, now < retry, !state.closing { return ([], false, false) }
-        // A retry after a failure also syncs: a failed fdatasync is retried that way.
-        let due =
-          state.syncRequested || state.retryAt != nil
-          || (state.written > state.synced && now >= syncDeadline)
-        let chunks = state.chunks
-        state.chunks = []
-        state.syncRequested = false
-        return (chunks, state.closing, due)
-      }
+        }(),
+        then: { state -> ([Chunk], Bool, Bool) in
+          let now = ConditionLock<WriterState>.now()
+          if let retry = state.retryAt, now < retry, !state.closing { return ([], false, false) }
+          // A retry after a failure also syncs: a failed fdatasync is retried that way.
+          let due =
+            state.syncRequested || state.retryAt != nil
+            || (state.written > state.synced && now >= syncDeadline)
+          let chunks = state.chunks
+          state.chunks = []
+          state.syncRequested = false
+          return (chunks, state.closing, due)
+        })
       var error: (code: Int32, operation: String)?
       var writtenChunks = 0
       var bytes = 0

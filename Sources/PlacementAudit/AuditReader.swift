@@ -39,7 +39,7 @@ package struct AuditReader {
   package init(directory: String) { self.directory = directory }
 
   /// Calls `body` with every record, in order; `body` returns false to stop early.
-  package func forEach(_ body: (Record) throws -> Bool) throws {
+  package func visit(_ body: (Record) throws -> Bool) throws {
     let segments = try AuditSegments.list(directory)
     var total = 0
     var done = 0
@@ -55,7 +55,9 @@ package struct AuditReader {
         guard line.hasSuffix("}"), let value = try? JSONReader.parse(Array(line.utf8)),
           case .object(let object) = value
         else { continue }
-        if !(try body(Record(object: object, line: line, file: segment.path, lineNumber: lineNumber))) {
+        if !(try body(
+          Record(object: object, line: line, file: segment.path, lineNumber: lineNumber)))
+        {
           return
         }
       }

@@ -90,7 +90,11 @@ struct AuditRecordEncoder: Sendable {
         writer.key("estimate")
         Self.estimate(assignment.estimate, &writer)
         writer.key("balancer")
-        if let balancer = assignment.balancer { writer.value(balancer.rawValue) } else { writer.null() }
+        if let balancer = assignment.balancer {
+          writer.value(balancer.rawValue)
+        } else {
+          writer.null()
+        }
         writer.key("sealed")
         writer.value(assignment.sealed)
         writer.key("over_budget")

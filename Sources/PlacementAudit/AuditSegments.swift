@@ -28,10 +28,11 @@ public enum AuditSegments {
   }
 
   /// The segments in `directory`, by number: (number, path).
-  public static func list(_ directory: String) throws(AuditError) -> [(number: Int, path: String)]
-  {
-    try names(in: directory).compactMap { name in number(ofName: name).map { ($0, path(directory, name)) } }
-      .sorted { $0.0 < $1.0 }
+  public static func list(_ directory: String) throws(AuditError) -> [(number: Int, path: String)] {
+    try names(in: directory).compactMap { name in
+      number(ofName: name).map { ($0, path(directory, name)) }
+    }
+    .sorted { $0.0 < $1.0 }
   }
 
   /// The names of the entries of `directory`.

@@ -40,7 +40,8 @@ public struct AuditVerifier: Sendable {
     var result = AuditVerification()
     guard !segments.isEmpty else {
       result.problem = AuditProblem(
-        kind: .missingSegment, sequence: 1, file: AuditSegments.path(directory, AuditSegments.name(1)),
+        kind: .missingSegment, sequence: 1,
+        file: AuditSegments.path(directory, AuditSegments.name(1)),
         line: 0, detail: "no audit segments (audit-NNNNNN.jsonl) in \(directory)")
       return result
     }
@@ -99,7 +100,8 @@ public struct AuditVerifier: Sendable {
           let line = UnsafeRawBufferPointer(rebasing: all[lineStart..<newline])
           defer { lineStart = newline + 1 }
           let location = (segment.path, lineNumber)
-          guard let split = AuditLine.split(line), let prevRange = AuditLine.prev(line, hashedEnd: split.hashedEnd),
+          guard let split = AuditLine.split(line),
+            let prevRange = AuditLine.prev(line, hashedEnd: split.hashedEnd),
             let sequence = AuditLog.sequence(of: line)
           else {
             return AuditProblem(
@@ -112,10 +114,12 @@ public struct AuditVerifier: Sendable {
           guard stored == recomputed else {
             var detail = "its hash does not match its content: the record was changed"
             if key != nil,
-              AuditLine.expectedHash(line, hashedEnd: split.hashedEnd, hasher: GenericHash(key: nil))
+              AuditLine.expectedHash(
+                line, hashedEnd: split.hashedEnd, hasher: GenericHash(key: nil))
                 == stored
             {
-              detail = "its hash is an unkeyed BLAKE2b-256, not keyed with the audit key: the"
+              detail =
+                "its hash is an unkeyed BLAKE2b-256, not keyed with the audit key: the"
                 + " record was rewritten by someone without the key"
             } else if key == nil, expected == 1 || result.records == 0 {
               detail += " (or the log is keyed: pass --audit-key FILE)"
@@ -123,7 +127,8 @@ public struct AuditVerifier: Sendable {
               detail += " (or this is not the log's audit key)"
             }
             return AuditProblem(
-              kind: .changed, sequence: expected, file: location.0, line: location.1, detail: detail)
+              kind: .changed, sequence: expected, file: location.0, line: location.1, detail: detail
+            )
           }
           guard let object = try? JSONReader.parse(line), case .object(let members) = object,
             members.members.first?.key == "seq", members.members.count >= 5,
@@ -140,7 +145,8 @@ public struct AuditVerifier: Sendable {
               case .number(let last)? = members["lost_last"], UInt64(first) == expected,
               UInt64(last) == sequence - 1, Array(line[prevRange]) == prevHex
             {
-              result.gaps.append(AuditGap(first: expected, last: sequence - 1, file: location.0, line: location.1))
+              result.gaps.append(
+                AuditGap(first: expected, last: sequence - 1, file: location.0, line: location.1))
             } else if sequence > expected {
               // Missing or moved: look ahead in this segment for the record that should be here.
               var ahead = newline + 1
@@ -148,7 +154,9 @@ public struct AuditVerifier: Sendable {
               while ahead < all.count, aheadLine - lineNumber < 1000 {
                 aheadLine += 1
                 let end = all[ahead...].firstIndex(of: UInt8(ascii: "\n")) ?? all.count
-                if AuditLog.sequence(of: UnsafeRawBufferPointer(rebasing: all[ahead..<end])) == expected {
+                if AuditLog.sequence(of: UnsafeRawBufferPointer(rebasing: all[ahead..<end]))
+                  == expected
+                {
                   return AuditProblem(
                     kind: .reordered, sequence: expected, file: location.0, line: location.1,
                     detail: "seq \(sequence) is where seq \(expected) should be; seq \(expected)"
@@ -156,7 +164,9 @@ public struct AuditVerifier: Sendable {
                 }
                 ahead = end + 1
               }
-              let range = sequence - 1 > expected ? "seq \(expected) to \(sequence - 1) are" : "seq \(expected) is"
+              let range =
+                sequence - 1 > expected
+                ? "seq \(expected) to \(sequence - 1) are" : "seq \(expected) is"
               return AuditProblem(
                 kind: .removed, sequence: expected, file: location.0, line: location.1,
                 detail: "\(range) missing before seq \(sequence): records were removed")
@@ -178,7 +188,9 @@ public struct AuditVerifier: Sendable {
           result.headSequence = sequence
           prevHex = stored
           result.headHash = String(decoding: stored, as: UTF8.self)
-          if let head = expectedHead, head.sequence == sequence { headHashAtExpected = result.headHash }
+          if let head = expectedHead, head.sequence == sequence {
+            headHashAtExpected = result.headHash
+          }
           expected = sequence + 1
           result.types[type, default: 0] += 1
         }

@@ -23,9 +23,10 @@ public final class AuditKey: Sendable, CustomStringConvertible {
   /// A new key from the operating system's CSPRNG.
   public static func generate() throws(KeyError) -> AuditKey {
     do {
-      return AuditKey(secret: try SecureBytes(count: size) { (buffer) throws(HPKEError) in
-        try Sodium.randomBytes(buffer)
-      })
+      return AuditKey(
+        secret: try SecureBytes(count: size) { (buffer) throws(HPKEError) in
+          try Sodium.randomBytes(buffer)
+        })
     } catch {
       throw .libsodium("\(error)")
     }

@@ -27,8 +27,9 @@ func fail<T>(_ message: String) -> T {
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 guard let directory = arguments.first, !directory.hasPrefix("--") else {
-  let _: Void = fail("usage: placement-audit-writer-load DIR [--count N] [--durability M] [--on-failure B]"
-    + " [--fsize-limit BYTES] [--lift-after N]")
+  let _: Void = fail(
+    "usage: placement-audit-writer-load DIR [--count N] [--durability M] [--on-failure B]"
+      + " [--fsize-limit BYTES] [--lift-after N]")
   exit(2)
 }
 arguments.removeFirst()
@@ -38,7 +39,8 @@ while arguments.count >= 2 {
   arguments.removeFirst(2)
 }
 var configuration = AuditConfiguration(directory: directory)
-configuration.durability = AuditDurability(rawValue: options["--durability"] ?? "buffered")
+configuration.durability =
+  AuditDurability(rawValue: options["--durability"] ?? "buffered")
   ?? fail("bad --durability")
 configuration.failureBehavior =
   AuditFailureBehavior(rawValue: options["--on-failure"] ?? "refuse") ?? fail("bad --on-failure")

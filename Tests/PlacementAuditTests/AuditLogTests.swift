@@ -131,7 +131,8 @@ import Testing
       #expect(!line.contains("camera-"))
       #expect(line.contains(#""masked":["request.source"]"#))
       guard case .object(let record) = try JSONReader.parse(line),
-        case .object(let request)? = record["request"], case .string(let source)? = request["source"]
+        case .object(let request)? = record["request"],
+        case .string(let source)? = request["source"]
       else {
         Issue.record("no request.source in \(line)")
         continue
@@ -168,13 +169,18 @@ import Testing
     }
     done.wait()
     #expect(called.withLock { $0 })
-    try log.recordReload(topologyHash: String(repeating: "a", count: 64), policyHash: digests.policies)
+    try log.recordReload(
+      topologyHash: String(repeating: "a", count: 64), policyHash: digests.policies)
     _ = try engine.place(sampleRequest(2))
     try log.close()
-    #expect(throws: AuditError.closed) { _ = try log.recordReload(topologyHash: "", policyHash: "") }
+    #expect(throws: AuditError.closed) {
+      _ = try log.recordReload(topologyHash: "", policyHash: "")
+    }
     let lines = try segmentLines(directory)[0].lines
     #expect(lines.contains { $0.contains(#""type":"reload""#) })
-    #expect(lines.last { $0.contains(#""type":"decision""#) }?.contains(String(repeating: "a", count: 64)) == true)
+    #expect(
+      lines.last { $0.contains(#""type":"decision""#) }?.contains(String(repeating: "a", count: 64))
+        == true)
     #expect(try verify(directory).isIntact)
   }
 }

@@ -50,7 +50,8 @@ func sampleRequest(_ index: Int) -> PlacementRequest {
 /// writer, closes it and returns the directory.
 @discardableResult
 func writeSampleLog(
-  in directory: String, decisions: Int = 20, configuration: ((inout AuditConfiguration) -> Void)? =
+  in directory: String, decisions: Int = 20,
+  configuration: ((inout AuditConfiguration) -> Void)? =
     nil
 ) throws -> AuditLog {
   var settings = AuditConfiguration(directory: directory)

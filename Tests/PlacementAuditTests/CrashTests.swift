@@ -63,7 +63,9 @@ import Testing
     let answered = output.split(separator: "\n").count
     let summary = try #require(error.split(separator: "\n").first { $0.hasPrefix("summary") })
     func value(_ name: String) -> Int {
-      Int(summary.split(separator: " ").first { $0.hasPrefix(name + "=") }?.dropFirst(name.count + 1) ?? "") ?? -1
+      Int(
+        summary.split(separator: " ").first { $0.hasPrefix(name + "=") }?.dropFirst(name.count + 1)
+          ?? "") ?? -1
     }
     #expect(value("failures") > 0, "\(summary)")
     let result = try verify(directory)

@@ -27,7 +27,9 @@ import Testing
       try log.close()
       let result = try verify(directory)
       if !result.isIntact { failures.append("cut \(cut): \(result.problem!)") }
-      if result.torn.count != (boundary ? 0 : 1) { failures.append("cut \(cut): torn \(result.torn)") }
+      if result.torn.count != (boundary ? 0 : 1) {
+        failures.append("cut \(cut): torn \(result.torn)")
+      }
     }
     #expect(failures.isEmpty, "\(failures.prefix(5))")
   }

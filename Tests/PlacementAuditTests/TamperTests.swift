@@ -30,7 +30,8 @@ import Testing
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let file = try segmentLines(directory)[0].file
     let original = Array((lines.map { $0 + "\n" }.joined()).utf8)
-    let index = try #require(lines.firstIndex { $0.contains(#""type":"decision""#) && $0.contains(#""candidates":[{"#) })
+    let index = try #require(
+      lines.firstIndex { $0.contains(#""type":"decision""#) && $0.contains(#""candidates":[{"#) })
     let start = lines[..<index].reduce(0) { $0 + $1.utf8.count + 1 }
     let length = lines[index].utf8.count + 1  // the newline too
     var missed: [Int] = []
@@ -45,7 +46,8 @@ import Testing
         missed.append(offset - start)
       }
     }
-    #expect(missed.isEmpty, "byte offsets in the record not reported at seq \(index + 1): \(missed)")
+    #expect(
+      missed.isEmpty, "byte offsets in the record not reported at seq \(index + 1): \(missed)")
   }
 
   @Test func deletedRecord() throws {
@@ -154,7 +156,8 @@ import Testing
     let cut = line.range(of: #","hash":""#, options: .backwards)!.lowerBound
     let body = String(line[..<cut])
     let digest = GenericHash(key: key).hash(body + "}")
-    return body + #","hash":""# + digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }
+    return body + #","hash":""#
+      + digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }
       .joined() + #""}"#
   }
 }

@@ -42,30 +42,42 @@ struct AuditChart {
     for step in 0...4 {
       let value = axis * Double(step) / 4
       let x = left + value * scale
-      out += "<line x1=\"\(x)\" y1=\"\(top - 6)\" x2=\"\(x)\" y2=\"\(top + Double(pools.count) * rowHeight)\" stroke=\"#e3e3e3\"/>\n"
-      out += "<text x=\"\(x)\" y=\"\(top + Double(pools.count) * rowHeight + 16)\" text-anchor=\"middle\" fill=\"#555\">\(format1(value)) ms</text>\n"
+      out +=
+        "<line x1=\"\(x)\" y1=\"\(top - 6)\" x2=\"\(x)\" y2=\"\(top + Double(pools.count) * rowHeight)\" stroke=\"#e3e3e3\"/>\n"
+      out +=
+        "<text x=\"\(x)\" y=\"\(top + Double(pools.count) * rowHeight + 16)\" text-anchor=\"middle\" fill=\"#555\">\(format1(value)) ms</text>\n"
     }
     for (index, row) in pools.enumerated() {
       let y = top + Double(index) * rowHeight
       let color = row.name.hasPrefix("tier ") ? "#2b6cb0" : "#2f855a"
-      out += "<text x=\"\(left - 10)\" y=\"\(y + 17)\" text-anchor=\"end\">\(escape(row.name)) (\(row.count))</text>\n"
-      out += "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(row.p99 * scale)\" height=\"18\" fill=\"\(color)\" opacity=\"0.25\"><title>p99 \(format1(row.p99)) ms</title></rect>\n"
-      out += "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(row.p90 * scale)\" height=\"18\" fill=\"\(color)\" opacity=\"0.5\"><title>p90 \(format1(row.p90)) ms</title></rect>\n"
-      out += "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(row.p50 * scale)\" height=\"18\" fill=\"\(color)\"><title>p50 \(format1(row.p50)) ms</title></rect>\n"
-      out += "<text x=\"\(left + row.p99 * scale + 6)\" y=\"\(y + 17)\" fill=\"#333\">\(format1(row.p50)) / \(format1(row.p90)) / \(format1(row.p99))</text>\n"
-      let attainmentColor = row.attainment >= 0.99 ? "#2f855a" : row.attainment >= 0.9 ? "#b7791f" : "#c53030"
-      out += "<text x=\"\(width - 20)\" y=\"\(y + 17)\" text-anchor=\"end\" font-weight=\"bold\" fill=\"\(attainmentColor)\">\(format1(row.attainment * 100))%</text>\n"
+      out +=
+        "<text x=\"\(left - 10)\" y=\"\(y + 17)\" text-anchor=\"end\">\(escape(row.name)) (\(row.count))</text>\n"
+      out +=
+        "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(row.p99 * scale)\" height=\"18\" fill=\"\(color)\" opacity=\"0.25\"><title>p99 \(format1(row.p99)) ms</title></rect>\n"
+      out +=
+        "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(row.p90 * scale)\" height=\"18\" fill=\"\(color)\" opacity=\"0.5\"><title>p90 \(format1(row.p90)) ms</title></rect>\n"
+      out +=
+        "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(row.p50 * scale)\" height=\"18\" fill=\"\(color)\"><title>p50 \(format1(row.p50)) ms</title></rect>\n"
+      out +=
+        "<text x=\"\(left + row.p99 * scale + 6)\" y=\"\(y + 17)\" fill=\"#333\">\(format1(row.p50)) / \(format1(row.p90)) / \(format1(row.p99))</text>\n"
+      let attainmentColor =
+        row.attainment >= 0.99 ? "#2f855a" : row.attainment >= 0.9 ? "#b7791f" : "#c53030"
+      out +=
+        "<text x=\"\(width - 20)\" y=\"\(y + 17)\" text-anchor=\"end\" font-weight=\"bold\" fill=\"\(attainmentColor)\">\(format1(row.attainment * 100))%</text>\n"
     }
     let total = max(outcomes.values.reduce(0, +), 1)
     let barTop = top + Double(pools.count) * rowHeight + 50
-    out += "<text x=\"20\" y=\"\(barTop - 8)\" fill=\"#555\">Decisions by outcome (\(total))</text>\n"
+    out +=
+      "<text x=\"20\" y=\"\(barTop - 8)\" fill=\"#555\">Decisions by outcome (\(total))</text>\n"
     var x = 20.0
     let palette = ["placed": "#2f855a", "rejected": "#c53030"]
     for (name, count) in outcomes.sorted(by: { $0.key < $1.key }) {
       let w = (width - 40) * Double(count) / Double(total)
-      out += "<rect x=\"\(x)\" y=\"\(barTop)\" width=\"\(w)\" height=\"22\" fill=\"\(palette[name] ?? "#718096")\"><title>\(escape(name)) \(count)</title></rect>\n"
+      out +=
+        "<rect x=\"\(x)\" y=\"\(barTop)\" width=\"\(w)\" height=\"22\" fill=\"\(palette[name] ?? "#718096")\"><title>\(escape(name)) \(count)</title></rect>\n"
       if w > 90 {
-        out += "<text x=\"\(x + 8)\" y=\"\(barTop + 15)\" fill=\"#fff\">\(escape(name)) \(count) (\(format1(Double(count) * 100 / Double(total)))%)</text>\n"
+        out +=
+          "<text x=\"\(x + 8)\" y=\"\(barTop + 15)\" fill=\"#fff\">\(escape(name)) \(count) (\(format1(Double(count) * 100 / Double(total)))%)</text>\n"
       }
       x += w
     }
@@ -75,7 +87,9 @@ struct AuditChart {
   private func niceCeiling(_ value: Double) -> Double {
     var magnitude = 1.0
     while magnitude * 10 < value { magnitude *= 10 }
-    for factor in [1.0, 2, 2.5, 5, 10] where magnitude * factor >= value { return magnitude * factor }
+    for factor in [1.0, 2, 2.5, 5, 10] where magnitude * factor >= value {
+      return magnitude * factor
+    }
     return magnitude * 10
   }
 

@@ -32,7 +32,8 @@ enum AuditQueryCommand {
     func time(_ name: String) throws -> Int64? {
       guard let text = arguments.value(name) else { return nil }
       guard let value = AuditTimestamp.parse(text) else {
-        throw UsageError("\(name) expects RFC 3339 UTC (2026-11-21T10:00:00Z) or a date, found '\(text)'")
+        throw UsageError(
+          "\(name) expects RFC 3339 UTC (2026-11-21T10:00:00Z) or a date, found '\(text)'")
       }
       return value
     }
@@ -47,7 +48,7 @@ enum AuditQueryCommand {
     let progress = AuditProgress("querying")
     var reader = AuditReader(directory: directory)
     reader.progress = { progress.update($0, $1) }
-    try reader.forEach { record in
+    try reader.visit { record in
       if let from, let time = record.string("time").flatMap(AuditTimestamp.parse), time < from {
         return true
       }
@@ -80,7 +81,9 @@ enum AuditQueryCommand {
     }
     progress.finish()
     if arguments.isSet("--table") {
-      let header = ["seq", "time", "type", "request", "outcome", "tier", "pool", "endpoint", "est_ms", "rules"]
+      let header = [
+        "seq", "time", "type", "request", "outcome", "tier", "pool", "endpoint", "est_ms", "rules",
+      ]
       StandardStream.output.write(alignedTable([header] + rows))
     }
     return 0
@@ -130,7 +133,8 @@ func alignedTable(_ rows: [[String]]) -> String {
   }
   return rows.map { row in
     row.enumerated().map { column, cell in
-      column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+      column == row.count - 1
+        ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
     }.joined(separator: "  ")
   }.joined(separator: "\n") + "\n"
 }

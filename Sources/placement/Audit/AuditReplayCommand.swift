@@ -46,7 +46,7 @@ enum AuditReplayCommand {
     let progress = AuditProgress("replaying")
     var reader = AuditReader(directory: directory)
     reader.progress = { progress.update($0, $1) }
-    try reader.forEach { record in
+    try reader.visit { record in
       guard record.string("type") == "decision" else { return true }
       guard case .object(let fields)? = record.object["request"],
         case .string(let model)? = fields["model"],
@@ -142,21 +142,27 @@ enum AuditReplayCommand {
     text += total > 0 ? " (\(format1(Double(changed) * 100 / Double(total)))%)\n" : "\n"
     if skipped > 0 { text += "skipped \(skipped) records that could not be replayed\n" }
     if otherTopology > 0 {
-      text += "warning: \(otherTopology) decisions were recorded under another topology than"
+      text +=
+        "warning: \(otherTopology) decisions were recorded under another topology than"
         + " \(topologyPath); pass the one they were made under with --topology\n"
     }
     if maskedWarning {
-      text += "warning: some records mask request fields; rules on them cannot be replayed"
+      text +=
+        "warning: some records mask request fields; rules on them cannot be replayed"
         + " faithfully\n"
     }
     if !transitions.isEmpty {
-      text += "\n" + alignedTable(
-        [["change", "count"]]
-          + transitions.sorted { $0.value > $1.value }.map { [$0.key, String($0.value)] })
+      text +=
+        "\n"
+        + alignedTable(
+          [["change", "count"]]
+            + transitions.sorted { $0.value > $1.value }.map { [$0.key, String($0.value)] })
     }
     if !sample.isEmpty {
-      text += "\n" + alignedTable(
-        [["seq", "request", "model", "recorded", "replayed", "rules (replayed)"]] + sample)
+      text +=
+        "\n"
+        + alignedTable(
+          [["seq", "request", "model", "recorded", "replayed", "rules (replayed)"]] + sample)
     }
     StandardStream.output.write(text)
     return 0

@@ -47,7 +47,7 @@ enum AuditStatsCommand {
     let progress = AuditProgress("reading")
     var reader = AuditReader(directory: directory)
     reader.progress = { progress.update($0, $1) }
-    try reader.forEach { record in
+    try reader.visit { record in
       let type = record.string("type") ?? "?"
       types[type, default: 0] += 1
       if first == nil { first = record.string("time") }
@@ -91,14 +91,18 @@ enum AuditStatsCommand {
       return true
     }
     progress.finish()
-    var text = "records: " + types.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+    var text =
+      "records: "
+      + types.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
       .joined(separator: ", ") + "\n"
     text += "from \(first ?? "-") to \(last ?? "-")\n\n"
     func section(_ title: String, _ counts: [String: Int]) {
       guard !counts.isEmpty else { return }
       let total = counts.values.reduce(0, +)
       var rows = [[title, "count", "share"]]
-      for (name, count) in counts.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+      for (name, count) in counts.sorted(by: {
+        $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key
+      }) {
         rows.append([name, String(count), format1(Double(count) * 100 / Double(total)) + "%"])
       }
       text += alignedTable(rows) + "\n"

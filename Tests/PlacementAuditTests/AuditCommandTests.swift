@@ -1,5 +1,6 @@
 import Foundation
 import PlacementAudit
+import PlacementSealing
 import Testing
 
 /// `placement audit ...`, run as the built binary.

@@ -15,7 +15,8 @@ enum AuditReplayCommand {
 
     The topology defaults to the demo fixture; give the one the log was written under (its
     digest is checked against the records'). Balancers re-pick among equals as 'explain' does,
-    so a changed endpoint within the same pool does not count as a change. Masked request
+    without the recorded balancer state, so a different pick counts as a change only when the
+    recorded endpoint is no longer eligible (or the outcome or tier differs). Masked request
     fields (model, tags, source) cannot be replayed faithfully; replay says so.
 
     """
@@ -125,7 +126,15 @@ enum AuditReplayCommand {
           outcome: "rejected", tier: nil, pool: nil, endpoint: nil,
           reason: rejection.reason.rawValue)
       }
-      if before.key != after.key {
+      // Balancers spread work among equals (a weighted tier across pools), and a fresh engine
+      // has none of the recorded balancer state: a decision counts as changed only when the
+      // outcome or tier differs, or the recorded endpoint is no longer an eligible candidate.
+      let recordedStillEligible =
+        decision.assignment?.tier.rawValue == record.string("tier")
+        && decision.candidates.contains {
+          $0.endpoint == record.string("endpoint") && $0.exclusion == nil
+        }
+      if before.key != after.key, !recordedStillEligible {
         changed += 1
         transitions["\(before.key) -> \(after.key)", default: 0] += 1
         if sample.count < sampleSize {

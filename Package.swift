@@ -7,6 +7,7 @@ let package = Package(
     .library(name: "Placement", targets: ["Placement"]),
     .library(name: "PlacementSealing", targets: ["PlacementSealing"]),
     .library(name: "PlacementServer", targets: ["PlacementServer"]),
+    .library(name: "PlacementAudit", targets: ["PlacementAudit"]),
     .executable(name: "placement", targets: ["placement"]),
   ],
   targets: [
@@ -28,14 +29,26 @@ let package = Package(
     // Wire protocol (JSON Lines) and, later, the Unix socket daemon.
     .target(
       name: "PlacementServer", dependencies: ["Placement", "PlacementJSON", "CPlacementSystem"]),
+    // The tamper-evident audit log (DESIGN.md section 9): writer, recovery, verification.
+    .target(
+      name: "PlacementAudit", dependencies: ["Placement", "PlacementJSON", "PlacementSealing"]),
+    // Test support, not a user command: drives an AuditLog under load and prints each committed
+    // sequence number, so the crash test can kill it with SIGKILL mid-write.
+    .executableTarget(
+      name: "placement-audit-writer-load", dependencies: ["PlacementAudit", "Placement"]),
     .executableTarget(
       name: "placement",
-      dependencies: ["Placement", "PlacementJSON", "PlacementSealing", "PlacementServer"]
+      dependencies: [
+        "Placement", "PlacementAudit", "PlacementJSON", "PlacementSealing", "PlacementServer",
+      ]
     ),
     .testTarget(name: "PlacementJSONTests", dependencies: ["PlacementJSON"]),
     .testTarget(name: "PlacementTests", dependencies: ["Placement", "PlacementJSON"]),
     .testTarget(name: "PlacementSealingTests", dependencies: ["PlacementSealing", "Placement"]),
     .testTarget(name: "PlacementServerTests", dependencies: ["PlacementServer", "Placement"]),
+    .testTarget(
+      name: "PlacementAuditTests",
+      dependencies: ["PlacementAudit", "Placement", "PlacementJSON", "PlacementSealing"]),
   ],
   swiftLanguageModes: [.v6]
 )

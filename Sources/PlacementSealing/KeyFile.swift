@@ -111,7 +111,16 @@ enum KeyFile {
   static func write(
     _ secret: SecureBytes, publicKey: PublicKey, path: String, overwrite: Bool
   ) throws(KeyError) {
-    let prefix = header + "# public key: \(publicKey.base64)\n"
+    try write(
+      secret, prefix: header + "# public key: \(publicKey.base64)\n", path: path,
+      overwrite: overwrite)
+  }
+
+  /// Writes a key file whose comment lines are `prefix` (each ending in a newline), followed by
+  /// the base64 of `secret`; otherwise as ``write(_:publicKey:path:overwrite:)``.
+  static func write(
+    _ secret: SecureBytes, prefix: String, path: String, overwrite: Bool
+  ) throws(KeyError) {
     let keyLength = Sodium.base64Length(of: secret.count)
     let content = SecureBytes(count: prefix.utf8.count + keyLength + 1) { buffer in
       prefix.withUTF8Bytes { buffer.copyMemory(from: $0) }

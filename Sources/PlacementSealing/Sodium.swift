@@ -187,6 +187,26 @@ enum Sodium {
     return true
   }
 
+  // MARK: BLAKE2b (crypto_generichash)
+
+  /// BLAKE2b-256 output size, and the audit key size.
+  static let genericHashSize = 32
+
+  /// `output = BLAKE2b-256(input)`, keyed with `key` when given (1 to 64 bytes). Pure
+  /// computation; ``initialize()`` should have run so libsodium picks its fastest implementation.
+  static func genericHash(
+    _ input: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer?,
+    into output: UnsafeMutableRawBufferPointer
+  ) {
+    precondition(output.count == genericHashSize)
+    if let key, key.count > 0 {
+      _ = crypto_generichash(
+        output.bytes, output.count, input.bytes, UInt64(input.count), key.bytes, key.count)
+    } else {
+      _ = crypto_generichash(output.bytes, output.count, input.bytes, UInt64(input.count), nil, 0)
+    }
+  }
+
   // MARK: Base64
 
   /// The size of the standard base64 of `count` bytes, without a terminating NUL.

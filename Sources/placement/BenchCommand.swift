@@ -12,7 +12,7 @@ extension Subcommand {
     if arguments.isSet("--help") {
       StandardStream.output.write(
         """
-        usage: placement bench [--only decisions,sealing] [--decisions N]
+        usage: placement bench [--only decisions,sealing,audit] [--decisions N]
                                [--sites demo,10,100,1000] [--topology FILE] [--policies DIR]
 
         Measures in-process decision time on the demo site (or --topology/--policies) and on
@@ -20,6 +20,8 @@ extension Subcommand {
         decisions (default 100000; never fewer than 100000 on sites of 1,000 endpoints or more).
         Sealing: seal and open of 1 KiB, 64 KiB and 1 MiB envelopes beside raw libsodium
         ChaCha20-Poly1305 and X25519 measured in the same run.
+        Audit: records/s and added decision latency per durability mode, beside raw write(2)
+        and fdatasync of the same bytes (scratch logs in ./audit-bench, removed afterwards).
         Build with `swift build -c release` first: a debug build is several times slower.
 
         """)
@@ -39,15 +41,19 @@ extension Subcommand {
       StandardStream.error.write("placement bench: this is a debug build; figures will be slow\n")
     #endif
     let parts =
-      arguments.value("--only")?.split(separator: ",").map(String.init) ?? ["decisions", "sealing"]
-    for part in parts where !["decisions", "sealing"].contains(part) {
-      throw UsageError("--only expects decisions and/or sealing, found '\(part)'")
+      arguments.value("--only")?.split(separator: ",").map(String.init)
+      ?? ["decisions", "sealing", "audit"]
+    for part in parts where !["decisions", "sealing", "audit"].contains(part) {
+      throw UsageError("--only expects decisions, sealing and/or audit, found '\(part)'")
     }
     if parts.contains("decisions") {
       StandardStream.output.write(try benchmark.run(topology: topology, policies: policies) + "\n")
     }
     if parts.contains("sealing") {
       StandardStream.output.write(try SealingBenchmark().run())
+    }
+    if parts.contains("audit") {
+      StandardStream.output.write(try AuditBenchmark().run())
     }
     return 0
   }

@@ -1,0 +1,661 @@
+import Placement
+import PlacementSealing
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// The tamper-evident audit log (DESIGN.md section 9): hash-chained JSON Lines records of every
+/// start, decision, completion, reload and stop, in segments that rotate by size.
+///
+/// Pass it to ``PlacementEngine`` as its recorder (with
+/// ``EngineConfiguration/reportsCandidates`` set, so decisions carry their candidates). The
+/// `record` calls come under the engine's lock: they only serialise, hash and append to an
+/// in-memory buffer and return the sequence number. A writer thread hands batches to the kernel
+/// with `write(2)` and calls `fdatasync` (group commit).
+///
+/// A server answers a decision only once ``whenDurable(_:_:)`` reports its record committed at
+/// the level of the configured ``AuditDurability``:
+///
+/// ```swift
+/// let log = try AuditLog(
+///   configuration: AuditConfiguration(directory: "audit"),
+///   topologyHash: try AuditDigest.file(topologyPath),
+///   policyHash: try AuditDigest.policyDirectory(policiesPath))
+/// let engine = PlacementEngine(
+///   topology: topology, policies: policies,
+///   configuration: EngineConfiguration(reportsCandidates: true), recorder: log)
+/// let decision = try engine.place(request)
+/// log.whenDurable(decision.auditSequence!) { error in answer(error == nil ? decision : ...) }
+/// ...
+/// log.close()
+/// ```
+public final class AuditLog: DecisionRecorder, Sendable {
+  /// The fields a configuration may mask.
+  public static let maskableFields = [
+    "request.id", "request.model", "request.source", "request.tags",
+  ]
+
+  /// How the log was opened.
+  public let configuration: AuditConfiguration
+  /// What opening found: the record the chain continues from, a torn last line.
+  public let recovery: AuditRecovery
+
+  private let encoder: AuditRecordEncoder
+  private let state: ConditionLock<WriterState>
+  private let file: SegmentFile
+  private let retryInterval: UInt64 = 200_000_000
+
+  /// Opens (or creates) the log in `configuration.directory`, recovers from a crash (the chain
+  /// continues from the last valid record, in a new segment), starts the writer thread and
+  /// appends a `start` record carrying the digests of the topology and policy set in force
+  /// (see ``AuditDigest``).
+  ///
+  /// - Throws: ``AuditError`` when the configuration cannot work, the directory cannot be
+  ///   used, or the last record does not verify (another key, or tampering).
+  public init(
+    configuration: AuditConfiguration, topologyHash: String, policyHash: String
+  ) throws(AuditError) {
+    guard configuration.segmentSize >= 4096 else {
+      throw .invalidConfiguration("segment size \(configuration.segmentSize) is under 4096 bytes")
+    }
+    guard configuration.syncInterval > .zero else {
+      throw .invalidConfiguration("the sync interval must be positive")
+    }
+    for field in configuration.maskedFields where !Self.maskableFields.contains(field) {
+      throw .invalidConfiguration(
+        "cannot mask '\(field)'; maskable fields: \(Self.maskableFields.joined(separator: ", "))")
+    }
+    if !configuration.maskedFields.isEmpty, configuration.key == nil {
+      throw .invalidConfiguration(
+        "masking \(configuration.maskedFields.joined(separator: ", ")) needs an audit key"
+          + " (--audit-key FILE; 'placement audit keygen --out FILE' makes one): an unkeyed"
+          + " digest of a short value is reversed by guessing")
+    }
+    let hasher = GenericHash(key: configuration.key)
+    try AuditSegments.makeDirectory(configuration.directory)
+    let recovery = try Self.recover(configuration.directory, hasher: hasher)
+    self.configuration = configuration
+    self.recovery = recovery
+    encoder = AuditRecordEncoder(hasher: hasher, masked: Set(configuration.maskedFields))
+    let segment = AuditSegments.number(ofName: recovery.segment)!
+    state = ConditionLock(
+      WriterState(
+        nextSequence: recovery.resumedAfter + 1, prevHex: Array(recovery.resumedHash.utf8),
+        segment: segment, topologyHash: topologyHash, policyHash: policyHash,
+        durable: configuration.durability == .durable,
+        continues: configuration.failureBehavior == .continue))
+    state.withLock {
+      $0.written = recovery.resumedAfter
+      $0.synced = recovery.resumedAfter
+      $0.lastWrittenHex = Array(recovery.resumedHash.utf8)
+      $0.counters.lastSequence = recovery.resumedAfter
+      $0.counters.writtenSequence = recovery.resumedAfter
+      $0.counters.syncedSequence = recovery.resumedAfter
+    }
+    file = SegmentFile(directory: configuration.directory)
+    let body = encoder.start(
+      configuration: configuration, segment: recovery.segment, topology: topologyHash,
+      policies: policyHash, recovery: recovery, pid: Int(getpid()))
+    _ = try append(type: "start", body: body)
+    startWriter()
+  }
+
+  // MARK: Recording
+
+  /// Records `decision`, made for `request`, and returns its sequence number. Only serialises
+  /// and buffers; the record is committed later (see ``whenDurable(_:_:)``).
+  ///
+  /// - Throws: ``AuditError/unavailable(_:)`` in `refuse` mode while the log cannot write;
+  ///   ``AuditError/closed`` after ``close(reason:)``.
+  public func record(_ decision: Decision, for request: PlacementRequest) throws -> UInt64 {
+    let (topology, policies) = state.withLock { ($0.topologyHash, $0.policyHash) }
+    let body = encoder.decision(
+      decision, request: request, topology: topology, policies: policies)
+    return try append(type: "decision", body: body)
+  }
+
+  /// Records that `lease` completed; returns the record's sequence number.
+  public func record(
+    _ completion: Completion, lease: String, observedMs: Double, status: CompletionStatus
+  ) throws -> UInt64 {
+    try append(
+      type: "completion",
+      body: encoder.completion(completion, lease: lease, observedMs: observedMs, status: status))
+  }
+
+  /// Records that the topology or the policy set changed; later decision records carry the new
+  /// digests. Call it right after ``PlacementEngine/reconfigure(topology:policies:)``.
+  @discardableResult
+  public func recordReload(topologyHash: String, policyHash: String) throws(AuditError) -> UInt64 {
+    try state.withLock { (state) throws(AuditError) in
+      try self.appendLocked(
+        &state, type: "reload",
+        body: encoder.reload(topology: topologyHash, policies: policyHash))
+      state.topologyHash = topologyHash
+      state.policyHash = policyHash
+      return state.nextSequence - 1
+    }
+  }
+
+  private func append(type: StaticString, body: [UInt8]) throws(AuditError) -> UInt64 {
+    try state.withLock { (state) throws(AuditError) in
+      try self.appendLocked(&state, type: type, body: body)
+      return state.nextSequence - 1
+    }
+  }
+
+  /// Builds the line (`seq`, `time`, `type`, body, `prev`, `hash`) and buffers it.
+  private func appendLocked(_ state: inout WriterState, type: StaticString, body: [UInt8])
+    throws(AuditError)
+  {
+    if state.closing { throw .closed }
+    if let failure = state.failure, !state.continues {
+      state.counters.recordsRefused += 1
+      throw .unavailable(failure)
+    }
+    if state.continues, let first = state.gapFirst, state.gapRecord == nil,
+      state.nextSequence > first
+    {
+      let last = state.nextSequence - 1
+      state.gapRecord = state.nextSequence
+      buffer(
+        &state, type: "gap",
+        body: encoder.gap(first: first, last: last, reason: state.gapReason))
+    }
+    buffer(&state, type: type, body: body)
+  }
+
+  private func buffer(_ state: inout WriterState, type: StaticString, body: [UInt8]) {
+    let sequence = state.nextSequence
+    var line: [UInt8] = []
+    line.reserveCapacity(body.count + 220)
+    line.append(contentsOf: #"{"seq":"#.utf8)
+    line.append(contentsOf: String(sequence).utf8)
+    line.append(contentsOf: #","time":""#.utf8)
+    AuditTimestamp.append(AuditTimestamp.nowMicroseconds(), to: &line)
+    line.append(contentsOf: #"","type":""#.utf8)
+    line.append(
+      contentsOf: UnsafeRawBufferPointer(start: type.utf8Start, count: type.utf8CodeUnitCount))
+    line.append(UInt8(ascii: "\""))
+    if !body.isEmpty {
+      line.append(UInt8(ascii: ","))
+      line.append(contentsOf: body)
+    }
+    line.append(contentsOf: AuditLine.prevMarker)
+    line.append(contentsOf: state.prevHex)
+    line.append(contentsOf: #""}"#.utf8)
+    let digest = line.withUnsafeBytes { encoder.hasher.hash($0) }
+    line.removeLast()
+    var hex: [UInt8] = []
+    hex.reserveCapacity(64)
+    Hex.append(digest, to: &hex)
+    line.append(contentsOf: AuditLine.hashMarker)
+    line.append(contentsOf: hex)
+    line.append(contentsOf: "\"}\n".utf8)
+    state.prevHex = hex
+    state.nextSequence += 1
+    state.counters.recordsAppended += 1
+    state.counters.lastSequence = sequence
+    if state.segmentBytes > 0, state.segmentBytes + line.count > configuration.segmentSize {
+      state.segment += 1
+      state.segmentBytes = 0
+    }
+    state.segmentBytes += line.count
+    if let last = state.chunks.indices.last, state.chunks[last].segment == state.segment {
+      state.chunks[last].bytes.append(contentsOf: line)
+      state.chunks[last].lastSequence = sequence
+      state.chunks[last].lastHashHex = hex
+    } else {
+      state.chunks.append(
+        Chunk(
+          segment: state.segment, bytes: line, firstSequence: sequence, lastSequence: sequence,
+          lastHashHex: hex))
+    }
+    self.state.broadcast(0)
+  }
+
+  // MARK: Commit
+
+  /// The highest sequence number committed at the configured durability level: handed to the
+  /// kernel (`buffered`) or on disk (`durable`). Records commit in sequence order.
+  public func durableSequence() -> UInt64 {
+    state.withLock { $0.committed }
+  }
+
+  /// Calls `callback` once record `sequence` is committed (nil), or could not be (the error:
+  /// answer `audit_unavailable`). It runs on the writer thread, or at once on the caller's
+  /// when already settled: keep it short and never block in it. In `continue` mode a record
+  /// that was dropped settles with nil (the loss is counted and logged as a `gap`).
+  public func whenDurable(
+    _ sequence: UInt64, _ callback: @escaping @Sendable (AuditError?) -> Void
+  ) {
+    let settled: AuditError?? = state.withLock { state in
+      if let outcome = state.outcome(of: sequence) { return .some(outcome) }
+      state.waiters.append(Waiter(sequence: sequence, callback: callback))
+      return .none
+    }
+    if case .some(let outcome) = settled { callback(outcome) }
+  }
+
+  /// Blocks the calling thread until record `sequence` is committed, for embedders without an
+  /// event loop.
+  ///
+  /// - Throws: ``AuditError/unavailable(_:)`` when it could not be written (`refuse` mode).
+  public func waitUntilDurable(_ sequence: UInt64) throws(AuditError) {
+    let outcome = state.wait(
+      on: 1, until: { $0.outcome(of: sequence) != nil }, then: { $0.outcome(of: sequence)! })
+    if let outcome { throw outcome }
+  }
+
+  /// Blocks until every record taken so far is committed, and in `buffered` mode also synced.
+  public func flush() throws(AuditError) {
+    let last = state.withLock { state in
+      state.syncRequested = true
+      self.state.broadcast(0)
+      return state.nextSequence - 1
+    }
+    try waitUntilDurable(last)
+    let outcome = state.wait(
+      on: 1, until: { $0.synced >= last || $0.failure != nil || $0.writerExited },
+      then: { $0.synced >= last ? nil : AuditError.unavailable($0.failure ?? "the log is closed") })
+    if let outcome { throw outcome }
+  }
+
+  /// The counters since the log opened, for metrics and status.
+  public var counters: AuditCounters { state.withLock { $0.counters } }
+
+  /// The last record taken: its sequence number and hash (`placement audit verify
+  /// --expect-head SEQ:HASH` checks a later log still holds it).
+  public var head: (sequence: UInt64, hash: String) {
+    state.withLock { ($0.nextSequence - 1, String(decoding: $0.prevHex, as: UTF8.self)) }
+  }
+
+  /// Appends a `stop` record, writes and syncs everything, stops the writer thread and closes
+  /// the segment. Further `record` calls throw ``AuditError/closed``. Safe to call twice.
+  ///
+  /// - Throws: ``AuditError/unavailable(_:)`` when records could not be written by then (they
+  ///   are counted in ``AuditCounters/recordsLost``).
+  public func close(reason: String = "shutdown") throws(AuditError) {
+    let alreadyClosing = state.withLock { state -> Bool in
+      if state.closing { return true }
+      if state.failure == nil || state.continues {
+        try? appendLocked(
+          &state, type: "stop", body: encoder.stop(reason: reason, counters: state.counters))
+      }
+      state.closing = true
+      self.state.broadcast(0)
+      return false
+    }
+    let outcome = state.wait(
+      on: 1, until: { $0.writerExited },
+      then: { state -> AuditError? in state.failure.map { AuditError.unavailable($0) } })
+    if alreadyClosing { return }
+    if let thread = state.withLock({ $0.thread }) { pthread_join(thread, nil) }
+    if let outcome { throw outcome }
+  }
+
+  // MARK: Writer thread
+
+  private func startWriter() {
+    var thread = pthread_t()
+    let context = Unmanaged.passRetained(self).toOpaque()
+    pthread_create(
+      &thread, nil,
+      { context in
+        let log = Unmanaged<AuditLog>.fromOpaque(context!).takeRetainedValue()
+        log.runWriter()
+        return nil
+      }, context)
+    state.withLock { $0.thread = thread }
+  }
+
+  private func runWriter() {
+    let syncInterval =
+      UInt64(configuration.syncInterval.components.seconds) * 1_000_000_000
+      + UInt64(configuration.syncInterval.components.attoseconds / 1_000_000_000)
+    var lastSync = ConditionLock<WriterState>.now()
+    while true {
+      let syncDeadline = lastSync + syncInterval
+      let (chunks, closing, syncDue) = state.wait(
+        on: 0,
+        until: { state in
+          let now = ConditionLock<WriterState>.now()
+          if state.closing { return true }
+          if let retry = state.retryAt { return now >= retry }
+          if !state.chunks.isEmpty || state.syncRequested { return true }
+          return state.written > state.synced && now >= syncDeadline
+        },
+        deadline: {
+          let pending = state.withLockedPeek()
+          var deadline: UInt64? = nil
+          if pending.unsynced { deadline = syncDeadline }
+          if let retry = pending.retryAt { deadline = min(deadline ?? retry, retry) }
+          return deadline
+        }(),
+        then: { state -> ([Chunk], Bool, Bool) in
+          let now = ConditionLock<WriterState>.now()
+          if let retry = state.retryAt, now < retry, !state.closing { return ([], false, false) }
+          // A retry after a failure also syncs: a failed fdatasync is retried that way.
+          let due =
+            state.syncRequested || state.retryAt != nil
+            || (state.written > state.synced && now >= syncDeadline)
+          let chunks = state.chunks
+          state.chunks = []
+          state.syncRequested = false
+          return (chunks, state.closing, due)
+        })
+      var error: (code: Int32, operation: String)?
+      var writtenChunks = 0
+      var bytes = 0
+      for chunk in chunks {
+        if let failure = file.write(chunk) {
+          error = failure
+          break
+        }
+        writtenChunks += 1
+        bytes += chunk.bytes.count
+      }
+      var synced = false
+      let mustSync =
+        (configuration.durability == .durable && writtenChunks > 0) || syncDue || closing
+      if error == nil, mustSync, file.isOpen {
+        if let failure = file.sync() {
+          error = failure
+        } else {
+          synced = true
+          lastSync = ConditionLock<WriterState>.now()
+        }
+      } else if mustSync, !file.isOpen, error == nil {
+        synced = true
+        lastSync = ConditionLock<WriterState>.now()
+      }
+      let (callbacks, exit) = state.withLock { state in
+        self.apply(
+          &state, chunks: chunks, written: writtenChunks, bytes: bytes, synced: synced,
+          error: error, closing: closing)
+      }
+      state.broadcast(1)
+      for (callback, outcome) in callbacks { callback(outcome) }
+      if exit {
+        file.close()
+        state.withLock { $0.writerExited = true }
+        state.broadcast(1)
+        return
+      }
+    }
+  }
+
+  /// Folds a batch's result into the state; returns the callbacks to run and whether the writer
+  /// thread should stop.
+  private func apply(
+    _ state: inout WriterState, chunks: [Chunk], written: Int, bytes: Int, synced: Bool,
+    error: (code: Int32, operation: String)?, closing: Bool
+  ) -> ([(@Sendable (AuditError?) -> Void, AuditError?)], Bool) {
+    if written > 0 {
+      let last = chunks[written - 1]
+      state.written = last.lastSequence
+      state.lastWrittenHex = last.lastHashHex
+      state.counters.recordsWritten += chunks[..<written].reduce(0) {
+        $0 + $1.lastSequence - $1.firstSequence + 1
+      }
+      state.counters.bytesWritten += UInt64(bytes)
+      state.counters.writtenSequence = state.written
+      if let gap = state.gapRecord, state.written >= gap {
+        state.gapFirst = nil
+        state.gapRecord = nil
+      }
+    }
+    if synced {
+      state.synced = state.written
+      state.counters.syncedSequence = state.synced
+      state.counters.syncs += 1
+    }
+    var exit = closing
+    if let error {
+      let reason = "\(error.operation): \(AuditSegments.message(error.code))"
+      state.counters.writeFailures += 1
+      state.failure = reason
+      state.counters.failure = reason
+      let unwritten = Array(chunks[written...])
+      if state.continues || closing {
+        // Drop what could not be written, count it, and chain on from the last written record.
+        let dropped = unwritten + state.chunks
+        state.chunks = []
+        if let first = dropped.first?.firstSequence {
+          let lost = dropped.reduce(0) { $0 + $1.lastSequence - $1.firstSequence + 1 }
+          state.counters.recordsLost += lost
+          state.gapFirst = min(state.gapFirst ?? first, first)
+          state.gapReason = reason
+          state.gapRecord = nil
+          state.dropped = state.nextSequence - 1
+        }
+        state.prevHex = state.lastWrittenHex
+        state.segment = max(file.number, state.segment)
+        state.segmentBytes = file.number == state.segment ? file.offset : 0
+      } else {
+        // Keep the records and retry; refuse new ones meanwhile.
+        state.chunks = unwritten + state.chunks
+        state.retryAt = ConditionLock<WriterState>.now() + retryInterval
+      }
+    } else if written == chunks.count {
+      state.failure = nil
+      state.counters.failure = nil
+      state.retryAt = nil
+    }
+    if closing, state.chunks.isEmpty { exit = true }
+    if closing, error != nil { exit = true }
+    var ready: [(@Sendable (AuditError?) -> Void, AuditError?)] = []
+    var waiting: [Waiter] = []
+    for waiter in state.waiters {
+      if let outcome = state.outcome(of: waiter.sequence) {
+        ready.append((waiter.callback, outcome))
+      } else {
+        waiting.append(waiter)
+      }
+    }
+    state.waiters = waiting
+    return (ready, exit)
+  }
+
+  // MARK: Recovery
+
+  /// Finds the last valid record in `directory` and the new segment to write.
+  static func recover(_ directory: String, hasher: GenericHash) throws(AuditError)
+    -> AuditRecovery
+  {
+    let segments = try AuditSegments.list(directory)
+    var recovery = AuditRecovery(
+      resumedAfter: 0, resumedHash: Hex.zeroHash,
+      segment: AuditSegments.name((segments.last?.number ?? 0) + 1))
+    for segment in segments.reversed() {
+      let bytes = try AuditSegments.read(segment.path)
+      guard !bytes.isEmpty else { continue }
+      var end = bytes.count
+      if bytes.last != UInt8(ascii: "\n") {
+        let lastNewline = bytes.lastIndex(of: UInt8(ascii: "\n")) ?? -1
+        if recovery.tornFile == nil {
+          recovery.tornFile = segment.path
+          recovery.tornLine = bytes[..<(lastNewline + 1)].reduce(1) {
+            $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0)
+          }
+          recovery.tornBytes = bytes.count - lastNewline - 1
+        }
+        end = lastNewline + 1
+        if end == 0 { continue }
+      }
+      let lineEnd = end - 1
+      let lineStart = (bytes[..<lineEnd].lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+      let lineNumber = bytes[..<lineStart].reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+      let line = Array(bytes[lineStart..<lineEnd])
+      let parsed: (UInt64, String)? = line.withUnsafeBytes { line in
+        guard let split = AuditLine.split(line) else { return nil }
+        let stored = Array(line[split.hash])
+        guard AuditLine.expectedHash(line, hashedEnd: split.hashedEnd, hasher: hasher) == stored,
+          let sequence = Self.sequence(of: line)
+        else { return nil }
+        return (sequence, String(decoding: stored, as: UTF8.self))
+      }
+      guard let (sequence, hash) = parsed else {
+        throw .corrupt(
+          path: segment.path, line: lineNumber,
+          reason: "the last record does not verify"
+            + (hasher.isKeyed
+              ? " with this audit key (another key, or the record was changed)"
+              : " (a keyed log opened without --audit-key, or the record was changed)"))
+      }
+      recovery.resumedAfter = sequence
+      recovery.resumedHash = hash
+      break
+    }
+    return recovery
+  }
+
+  /// The `seq` at the start of a line: `{"seq":N,`.
+  static func sequence(of line: UnsafeRawBufferPointer) -> UInt64? {
+    let prefix = Array(#"{"seq":"#.utf8)
+    guard line.count > prefix.count, Array(line[..<prefix.count]) == prefix else { return nil }
+    var value: UInt64 = 0
+    var index = prefix.count
+    while index < line.count, line[index] >= 0x30, line[index] <= 0x39 {
+      let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+      if overflow { return nil }
+      value = times + UInt64(line[index] - 0x30)
+      index += 1
+    }
+    guard index > prefix.count, index < line.count, line[index] == UInt8(ascii: ",") else {
+      return nil
+    }
+    return value
+  }
+}
+
+/// Bytes bound for one segment, with the records they hold.
+struct Chunk: Sendable {
+  var segment: Int
+  var bytes: [UInt8]
+  var firstSequence: UInt64
+  var lastSequence: UInt64
+  var lastHashHex: [UInt8]
+}
+
+/// Someone waiting for a record to commit.
+struct Waiter: Sendable {
+  var sequence: UInt64
+  var callback: @Sendable (AuditError?) -> Void
+}
+
+/// Everything the record path and the writer thread share, under one lock.
+struct WriterState: Sendable {
+  var nextSequence: UInt64
+  var prevHex: [UInt8]
+  var segment: Int
+  var segmentBytes = 0
+  var topologyHash: String
+  var policyHash: String
+  let durable: Bool
+  let continues: Bool
+  var chunks: [Chunk] = []
+  var written: UInt64 = 0
+  var synced: UInt64 = 0
+  var lastWrittenHex: [UInt8] = []
+  var waiters: [Waiter] = []
+  var failure: String?
+  var retryAt: UInt64?
+  var gapFirst: UInt64?
+  var gapRecord: UInt64?
+  var gapReason = ""
+  var dropped: UInt64 = 0
+  var syncRequested = false
+  var closing = false
+  var writerExited = false
+  var thread: pthread_t?
+  var counters = AuditCounters()
+
+  init(
+    nextSequence: UInt64, prevHex: [UInt8], segment: Int, topologyHash: String,
+    policyHash: String, durable: Bool, continues: Bool
+  ) {
+    self.nextSequence = nextSequence
+    self.prevHex = prevHex
+    self.segment = segment
+    self.topologyHash = topologyHash
+    self.policyHash = policyHash
+    self.durable = durable
+    self.continues = continues
+  }
+
+  /// The highest sequence number committed at the configured level.
+  var committed: UInt64 { durable ? synced : written }
+
+  /// nil while record `sequence` is pending; `.some(nil)` once committed (or dropped in
+  /// `continue` mode); `.some(error)` when it failed in `refuse` mode.
+  func outcome(of sequence: UInt64) -> AuditError?? {
+    if sequence <= committed { return .some(nil) }
+    if continues, sequence <= dropped { return .some(nil) }
+    if let failure, !continues { return .some(.unavailable(failure)) }
+    if writerExited { return .some(.closed) }
+    return nil
+  }
+}
+
+extension ConditionLock<WriterState> {
+  /// What the writer needs to choose how long to sleep.
+  func withLockedPeek() -> (unsynced: Bool, retryAt: UInt64?) {
+    withLock { ($0.written > $0.synced, $0.retryAt) }
+  }
+}
+
+/// The open segment; touched only by the writer thread.
+final class SegmentFile: @unchecked Sendable {
+  let directory: String
+  private(set) var descriptor: Int32 = -1
+  private(set) var number = 0
+  private(set) var offset = 0
+
+  init(directory: String) { self.directory = directory }
+
+  var isOpen: Bool { descriptor >= 0 }
+
+  /// Writes `chunk` whole to its segment (opening it, and syncing and closing the previous one,
+  /// when it changes). On failure the segment is cut back to where the chunk started, so no
+  /// partial record stays behind.
+  func write(_ chunk: Chunk) -> (code: Int32, operation: String)? {
+    if chunk.segment != number || descriptor < 0 {
+      if descriptor >= 0 {
+        if AuditSegments.dataSync(descriptor) != 0 { return (errno, "syncing segment \(number)") }
+        close()
+      }
+      let path = AuditSegments.path(directory, AuditSegments.name(chunk.segment))
+      let opened = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+      guard opened >= 0 else { return (errno, "creating \(path)") }
+      var status = stat()
+      fstat(opened, &status)
+      descriptor = opened
+      number = chunk.segment
+      offset = Int(status.st_size)
+      AuditSegments.syncDirectory(directory)
+    }
+    let code = chunk.bytes.withUnsafeBytes { AuditSegments.writeAll(descriptor, $0) }
+    if code != 0 {
+      _ = ftruncate(descriptor, off_t(offset))
+      return (code, "writing \(AuditSegments.name(number))")
+    }
+    offset += chunk.bytes.count
+    return nil
+  }
+
+  /// `fdatasync`s the open segment.
+  func sync() -> (code: Int32, operation: String)? {
+    guard descriptor >= 0 else { return nil }
+    let code = AuditSegments.dataSync(descriptor)
+    return code == 0 ? nil : (code, "syncing \(AuditSegments.name(number))")
+  }
+
+  func close() {
+    if descriptor >= 0 { Glibc.close(descriptor) }
+    descriptor = -1
+  }
+}

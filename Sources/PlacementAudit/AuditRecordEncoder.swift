@@ -1,0 +1,241 @@
+import Placement
+import PlacementJSON
+import PlacementSealing
+
+/// Writes the members of each record type (everything between `type` and `prev`), field by
+/// field, so records are compact and their field order fixed.
+struct AuditRecordEncoder: Sendable {
+  let hasher: GenericHash
+  let masked: Set<String>
+
+  /// The members of `writer`'s single object, without its braces.
+  private static func members(_ build: (inout JSONWriter) -> Void) -> [UInt8] {
+    var writer = JSONWriter(capacity: 1024)
+    writer.beginObject()
+    build(&writer)
+    writer.endObject()
+    return Array(writer.bytes.dropFirst().dropLast())
+  }
+
+  private func digest(_ text: String) -> String { Hex.string(hasher.hash(text)) }
+
+  private func field(_ name: String, _ value: String) -> String {
+    masked.contains(name) ? digest(value) : value
+  }
+
+  static func estimate(_ estimate: LatencyEstimate, _ writer: inout JSONWriter) {
+    writer.beginObject()
+    writer.key("rtt_ms")
+    writer.value(estimate.rttMs)
+    writer.key("transfer_ms")
+    writer.value(estimate.transferMs)
+    writer.key("queue_ms")
+    writer.value(estimate.queueMs)
+    writer.key("compute_ms")
+    writer.value(estimate.computeMs)
+    writer.key("total_ms")
+    writer.value(estimate.totalMs)
+    writer.endObject()
+  }
+
+  private static func strings(_ values: [String], _ writer: inout JSONWriter) {
+    writer.beginArray()
+    for value in values { writer.value(value) }
+    writer.endArray()
+  }
+
+  func decision(
+    _ decision: Decision, request: PlacementRequest, topology: String, policies: String
+  ) -> [UInt8] {
+    Self.members { writer in
+      writer.key("decision")
+      writer.value(decision.id)
+      writer.key("request")
+      writer.beginObject()
+      writer.key("id")
+      writer.value(field("request.id", request.id))
+      writer.key("model")
+      writer.value(field("request.model", request.model))
+      writer.key("budget_ms")
+      writer.value(request.latencyBudgetMs)
+      writer.key("payload_bytes")
+      writer.value(request.payloadBytes)
+      writer.key("payload_digest")
+      if let payload = request.payload {
+        writer.value(Hex.string(hasher.hash(payload)))
+      } else {
+        writer.null()
+      }
+      writer.key("tags")
+      Self.strings(request.tags.sorted().map { field("request.tags", $0) }, &writer)
+      writer.key("priority")
+      writer.value(request.priority.rawValue)
+      writer.key("source")
+      writer.value(field("request.source", request.source))
+      writer.endObject()
+      if !masked.isEmpty {
+        writer.key("masked")
+        Self.strings(masked.sorted(), &writer)
+      }
+      switch decision.outcome {
+      case .placed(let assignment):
+        writer.key("outcome")
+        writer.value("placed")
+        writer.key("tier")
+        writer.value(assignment.tier.rawValue)
+        writer.key("pool")
+        writer.value(assignment.pool)
+        writer.key("endpoint")
+        writer.value(assignment.endpoint)
+        writer.key("estimate")
+        Self.estimate(assignment.estimate, &writer)
+        writer.key("balancer")
+        if let balancer = assignment.balancer {
+          writer.value(balancer.rawValue)
+        } else {
+          writer.null()
+        }
+        writer.key("sealed")
+        writer.value(assignment.sealed)
+        writer.key("over_budget")
+        writer.value(assignment.overBudget)
+      case .rejected(let rejection):
+        writer.key("outcome")
+        writer.value("rejected")
+        writer.key("reason")
+        writer.value(rejection.reason.rawValue)
+        writer.key("detail")
+        writer.value(rejection.detail)
+        writer.key("lowest_estimate_ms")
+        if let lowest = rejection.lowestEstimateMs { writer.value(lowest) } else { writer.null() }
+      }
+      writer.key("rules")
+      Self.strings(decision.rules, &writer)
+      writer.key("candidates")
+      writer.beginArray()
+      for candidate in decision.candidates {
+        writer.beginObject()
+        writer.key("endpoint")
+        writer.value(candidate.endpoint)
+        writer.key("pool")
+        writer.value(candidate.pool)
+        writer.key("tier")
+        writer.value(candidate.tier.rawValue)
+        writer.key("estimate")
+        Self.estimate(candidate.estimate, &writer)
+        writer.key("score")
+        writer.value(candidate.score)
+        writer.key("in_flight")
+        writer.value(candidate.inFlight)
+        writer.key("rules")
+        Self.strings(candidate.rules, &writer)
+        writer.key("excluded")
+        switch candidate.exclusion {
+        case nil: writer.null()
+        case .overBudget: writer.value("over_budget")
+        case .forbidden(let rules):
+          writer.value("forbidden")
+          writer.key("excluded_by")
+          Self.strings(rules, &writer)
+        case .noPublicKey(let rules):
+          writer.value("no_public_key")
+          writer.key("excluded_by")
+          Self.strings(rules, &writer)
+        }
+        writer.endObject()
+      }
+      writer.endArray()
+      writer.key("topology")
+      writer.value(topology)
+      writer.key("policies")
+      writer.value(policies)
+    }
+  }
+
+  func completion(
+    _ completion: Completion, lease: String, observedMs: Double, status: CompletionStatus
+  ) -> [UInt8] {
+    Self.members { writer in
+      writer.key("lease")
+      writer.value(lease)
+      writer.key("endpoint")
+      writer.value(completion.endpoint)
+      writer.key("model")
+      writer.value(field("request.model", completion.model))
+      writer.key("status")
+      writer.value(status.rawValue)
+      writer.key("observed_ms")
+      writer.value(observedMs)
+      writer.key("compute_estimate_ms")
+      writer.value(completion.computeEstimateMs)
+      writer.key("ejected")
+      writer.value(completion.ejected)
+    }
+  }
+
+  func start(
+    configuration: AuditConfiguration, segment: String, topology: String, policies: String,
+    recovery: AuditRecovery, pid: Int
+  ) -> [UInt8] {
+    Self.members { writer in
+      writer.key("pid")
+      writer.value(pid)
+      writer.key("durability")
+      writer.value(configuration.durability.rawValue)
+      writer.key("on_failure")
+      writer.value(configuration.failureBehavior.rawValue)
+      writer.key("keyed")
+      writer.value(hasher.isKeyed)
+      writer.key("masked")
+      Self.strings(masked.sorted(), &writer)
+      writer.key("segment")
+      writer.value(segment)
+      writer.key("topology")
+      writer.value(topology)
+      writer.key("policies")
+      writer.value(policies)
+      if let file = recovery.tornFile {
+        writer.key("recovered")
+        writer.beginObject()
+        writer.key("file")
+        writer.value(file)
+        writer.key("line")
+        writer.value(recovery.tornLine ?? 0)
+        writer.key("torn_bytes")
+        writer.value(recovery.tornBytes)
+        writer.endObject()
+      }
+    }
+  }
+
+  func reload(topology: String, policies: String) -> [UInt8] {
+    Self.members { writer in
+      writer.key("topology")
+      writer.value(topology)
+      writer.key("policies")
+      writer.value(policies)
+    }
+  }
+
+  func stop(reason: String, counters: AuditCounters) -> [UInt8] {
+    Self.members { writer in
+      writer.key("reason")
+      writer.value(reason)
+      writer.key("records_lost")
+      writer.value(Int(counters.recordsLost))
+    }
+  }
+
+  func gap(first: UInt64, last: UInt64, reason: String) -> [UInt8] {
+    Self.members { writer in
+      writer.key("lost_first")
+      writer.value(Int(first))
+      writer.key("lost_last")
+      writer.value(Int(last))
+      writer.key("lost_records")
+      writer.value(Int(last - first + 1))
+      writer.key("reason")
+      writer.value(reason)
+    }
+  }
+}

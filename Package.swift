@@ -7,6 +7,7 @@ let package = Package(
     .library(name: "Placement", targets: ["Placement"]),
     .library(name: "PlacementSealing", targets: ["PlacementSealing"]),
     .library(name: "PlacementServer", targets: ["PlacementServer"]),
+    .library(name: "PlacementSimulation", targets: ["PlacementSimulation"]),
     .executable(name: "placement", targets: ["placement"]),
   ],
   targets: [
@@ -25,14 +26,20 @@ let package = Package(
     .target(name: "PlacementSealing", dependencies: ["Placement", "CSodium"]),
     // Wire protocol (JSON Lines) and, later, the Unix socket daemon.
     .target(name: "PlacementServer", dependencies: ["Placement", "PlacementJSON"]),
+    // The discrete-event simulator: the real engine on a virtual clock, workloads, reports.
+    .target(name: "PlacementSimulation", dependencies: ["Placement", "PlacementJSON"]),
     .executableTarget(
       name: "placement",
-      dependencies: ["Placement", "PlacementJSON", "PlacementSealing", "PlacementServer"]
+      dependencies: [
+        "Placement", "PlacementJSON", "PlacementSealing", "PlacementServer", "PlacementSimulation",
+      ]
     ),
     .testTarget(name: "PlacementJSONTests", dependencies: ["PlacementJSON"]),
     .testTarget(name: "PlacementTests", dependencies: ["Placement", "PlacementJSON"]),
     .testTarget(name: "PlacementSealingTests", dependencies: ["PlacementSealing", "Placement"]),
     .testTarget(name: "PlacementServerTests", dependencies: ["PlacementServer", "Placement"]),
+    .testTarget(
+      name: "PlacementSimulationTests", dependencies: ["PlacementSimulation", "Placement"]),
   ],
   swiftLanguageModes: [.v6]
 )

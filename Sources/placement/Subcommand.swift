@@ -10,7 +10,7 @@ struct Subcommand: Sendable {
 
   /// Every subcommand, in the order `placement help` lists them.
   static let all: [Subcommand] = [
-    .place, .check, .keygen, .seal, .open, .bench,
+    .place, .check, .keygen, .seal, .open, .bench, .simulate,
   ]
 
   /// The usage text `placement help` prints.

@@ -71,8 +71,10 @@ struct WorkloadDecoder {
     let keys = ["duration_s", "seed", "gateways", "arrivals", "service", "classes"]
     guard let root = validator.object(document, at: "", allowedKeys: keys) else { return nil }
     let arrivals = decodeArrivals(root["arrivals"])
-    let isTrace: Bool
-    if case .trace? = arrivals { isTrace = true } else { isTrace = false }
+    var isTrace = false
+    if case .object(let object)? = root["arrivals"], object["process"] == .string("trace") {
+      isTrace = true
+    }
     var duration = validator.number("duration_s", in: root, at: "", .positive, required: !isTrace)
     let seed = validator.integer("seed", in: root, at: "", atLeast: 0, required: false) ?? 1
     let gateways = validator.integer("gateways", in: root, at: "", atLeast: 1, required: false)
@@ -158,7 +160,7 @@ struct WorkloadDecoder {
         if at <= previous {
           validator.report(
             JSONValidator.path(stepPath, "at_s"),
-            "expected a time after the previous step's (\(JSONWriter.format(previous))), found \(JSONWriter.format(at))"
+            "expected a time after the previous step's (\(JSONValue.number(previous).summary)), found \(JSONValue.number(at).summary)"
           )
           valid = false
         }
@@ -175,7 +177,7 @@ struct WorkloadDecoder {
         if let amplitude, amplitude > 1 {
           validator.report(
             JSONValidator.path(dailyPath, "amplitude"),
-            "expected a number from 0 to 1, found \(JSONWriter.format(amplitude))")
+            "expected a number from 0 to 1, found \(JSONValue.number(amplitude).summary)")
           valid = false
         }
         let peak = validator.number("peak_at_s", in: daily, at: dailyPath, .any)
@@ -258,7 +260,7 @@ struct WorkloadDecoder {
           .init(
             file: path, location: "\(lineNumber): at_s",
             message:
-              "expected a time no earlier than the previous line's (\(JSONWriter.format(previous))), found \(JSONWriter.format(request.atSeconds))"
+              "expected a time no earlier than the previous line's (\(JSONValue.number(previous).summary)), found \(JSONValue.number(request.atSeconds).summary)"
           ))
         continue
       }

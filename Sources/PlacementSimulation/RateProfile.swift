@@ -89,8 +89,11 @@ public struct RateProfile: Sendable, Hashable {
     var rate = ratePerSecond
     for step in steps where step.atSeconds <= seconds { rate = step.ratePerSecond }
     if let daily {
-      rate *= 1 + daily.amplitude * cos(2 * Double.pi * (seconds - daily.peakAtSeconds)
-        / daily.periodSeconds)
+      rate *=
+        1 + daily.amplitude
+        * cos(
+          2 * Double.pi * (seconds - daily.peakAtSeconds)
+            / daily.periodSeconds)
     }
     for spike in spikes
     where spike.atSeconds <= seconds && seconds < spike.atSeconds + spike.durationSeconds {

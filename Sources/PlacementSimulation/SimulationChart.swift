@@ -25,7 +25,8 @@ public enum SimulationChart {
     let cell = (width: max(44.0, min(70.0, 420.0 / Double(max(reports.count, 1)))), height: 22.0)
     let legendTop = plot.y + plot.height + 50
     let height = max(
-      legendTop + Double(reports.count) * 20 + 20, plot.y + 40 + Double(endpoints.count) * cell.height + 60)
+      legendTop + Double(reports.count) * 20 + 20,
+      plot.y + 40 + Double(endpoints.count) * cell.height + 60)
     let width = gridX + 110 + Double(reports.count) * cell.width + 20
     var svg = """
       <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
@@ -84,7 +85,8 @@ public enum SimulationChart {
     // Utilization grid: one row per endpoint, one column per variant.
     for (index, _) in reports.enumerated() {
       let x = gridX + 110 + Double(index) * cell.width
-      svg += rect(x + cell.width / 2 - 6, plot.y, 12, 12, fill: palette[index % palette.count],
+      svg += rect(
+        x + cell.width / 2 - 6, plot.y, 12, 12, fill: palette[index % palette.count],
         stroke: "none")
       svg += text(x + cell.width / 2, plot.y + 28, "#\(index + 1)", anchor: "middle")
     }
@@ -95,7 +97,8 @@ public enum SimulationChart {
         let share = report.utilization.first { $0.endpoint == endpoint }?.share ?? 0
         let x = gridX + 110 + Double(column) * cell.width
         let shade = max(0, min(1, share))
-        let fill = "rgb(\(Int(255 - 225 * shade)),\(Int(255 - 155 * shade)),\(Int(255 - 75 * shade)))"
+        let fill =
+          "rgb(\(Int(255 - 225 * shade)),\(Int(255 - 155 * shade)),\(Int(255 - 75 * shade)))"
         svg += rect(x, y, cell.width - 2, cell.height - 2, fill: fill, stroke: "none")
         svg += text(
           x + cell.width / 2 - 1, y + 15, percent(share), anchor: "middle",

@@ -1,5 +1,5 @@
-internal import PlacementJSON
 import Placement
+internal import PlacementJSON
 
 /// A comparison's results: the workload's facts and one report per variant, as the
 /// `placement simulate --json` document.

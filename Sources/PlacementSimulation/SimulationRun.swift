@@ -183,7 +183,8 @@ struct SimulationRun {
     let utilization = endpoints.map { endpoint in
       VariantReport.EndpointUtilization(
         endpoint: endpoint.id, tier: endpoint.tier,
-        share: windowEnd > 0 ? endpoint.busyWithinWindow / (Double(endpoint.capacity) * windowEnd)
+        share: windowEnd > 0
+          ? endpoint.busyWithinWindow / (Double(endpoint.capacity) * windowEnd)
           : 0)
     }
     var busyCost = 0.0

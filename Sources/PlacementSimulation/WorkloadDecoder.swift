@@ -1,5 +1,5 @@
-internal import PlacementJSON
 import Placement
+internal import PlacementJSON
 
 #if canImport(FoundationEssentials)
   import FoundationEssentials

@@ -77,8 +77,9 @@ import Testing
     let document = try JSONSerialization.jsonObject(with: Data(report.json.utf8))
     let variants = try #require((document as? [String: Any])?["variants"] as? [[String: Any]])
     let variant = try #require(variants.first)
-    for key in ["variant", "requests", "rejected", "budget_attainment", "latency_ms", "utilization"]
-    {
+    for key in [
+      "variant", "requests", "rejected", "budget_attainment", "latency_ms", "utilization",
+    ] {
       #expect(variant[key] != nil, "missing \(key)")
     }
     let latency = try #require(variant["latency_ms"] as? [String: Any])

@@ -76,7 +76,9 @@ import Testing
       "w.json: classes[1].payload_bytes.cv: expected a number > 0, found nothing",
     ]
     for prefix in expected {
-      #expect(found.contains { $0.hasPrefix(prefix) }, "missing: \(prefix)\nfound:\n\(found.joined(separator: "\n"))")
+      #expect(
+        found.contains { $0.hasPrefix(prefix) },
+        "missing: \(prefix)\nfound:\n\(found.joined(separator: "\n"))")
     }
     #expect(found.count == expected.count, "\(found.joined(separator: "\n"))")
   }

@@ -35,7 +35,7 @@ public enum SimulationChart {
       <rect width="100%" height="100%" fill="white"/>
       <text x="\(Int(plot.x))" y="24" font-size="16" font-weight="bold">\(escape(title))</text>
       <text x="\(Int(plot.x))" y="\(Int(plot.y - 12))" font-weight="bold">Latency by percentile (ms, log scale)</text>
-      <text x="\(Int(gridX))" y="\(Int(plot.y - 12))" font-weight="bold">Utilization: busy slots / capacity over the run</text>
+      <text x="\(Int(gridX))" y="\(Int(plot.y - 12))" font-weight="bold">Utilization: busy slots / capacity over the duration</text>
 
       """
     // Latency axes: x = log10(1 / (1 - p)) from p = 0 to 99.9 %, y = log10(latency).

@@ -8,6 +8,7 @@ let package = Package(
     .library(name: "PlacementSealing", targets: ["PlacementSealing"]),
     .library(name: "PlacementServer", targets: ["PlacementServer"]),
     .library(name: "PlacementAudit", targets: ["PlacementAudit"]),
+    .library(name: "PlacementSimulation", targets: ["PlacementSimulation"]),
     .executable(name: "placement", targets: ["placement"]),
   ],
   targets: [
@@ -36,10 +37,13 @@ let package = Package(
     // sequence number, so the crash test can kill it with SIGKILL mid-write.
     .executableTarget(
       name: "placement-audit-writer-load", dependencies: ["PlacementAudit", "Placement"]),
+    // The discrete-event simulator: the real engine on a virtual clock, workloads, reports.
+    .target(name: "PlacementSimulation", dependencies: ["Placement", "PlacementJSON"]),
     .executableTarget(
       name: "placement",
       dependencies: [
         "Placement", "PlacementAudit", "PlacementJSON", "PlacementSealing", "PlacementServer",
+        "PlacementSimulation",
       ]
     ),
     .testTarget(name: "PlacementJSONTests", dependencies: ["PlacementJSON"]),
@@ -49,6 +53,8 @@ let package = Package(
     .testTarget(
       name: "PlacementAuditTests",
       dependencies: ["PlacementAudit", "Placement", "PlacementJSON", "PlacementSealing"]),
+    .testTarget(
+      name: "PlacementSimulationTests", dependencies: ["PlacementSimulation", "Placement"]),
   ],
   swiftLanguageModes: [.v6]
 )

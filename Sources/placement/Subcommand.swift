@@ -10,7 +10,7 @@ struct Subcommand: Sendable {
 
   /// Every subcommand, in the order `placement help` lists them.
   static let all: [Subcommand] = [
-    .serve, .place, .check, .keygen, .seal, .open, .audit, .bench,
+    .serve, .place, .check, .keygen, .seal, .open, .audit, .simulate, .bench,
   ]
 
   /// The usage text `placement help` prints.

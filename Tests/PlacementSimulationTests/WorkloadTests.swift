@@ -60,8 +60,8 @@ import Testing
           "priority": "urgent", "payload_bytes": {"distribution": "lognormal", "mean": 5}}]}
       """)
     let expected = [
-      "w.json: colour: unknown field",
-      "w.json: arrivals.rate: unknown field",
+      "w.json: colour: expected one of the fields",
+      "w.json: arrivals.rate: expected one of the fields",
       "w.json: arrivals.rate_per_s: expected a number > 0, found nothing",
       "w.json: duration_s: expected a number > 0, found 0",
       "w.json: gateways: expected an integer >= 1, found 1.5",
@@ -70,7 +70,7 @@ import Testing
       "w.json: classes[0].model: expected a non-empty string",
       "w.json: classes[0].latency_budget_ms: expected a number > 0, found \"fast\"",
       "w.json: classes[0].payload_bytes.max: expected an integer >= min (10), found 5",
-      "w.json: classes[1].tag: unknown field",
+      "w.json: classes[1].tag: expected one of the fields",
       "w.json: classes[1].name: expected a unique class name, found \"a\" (also at classes[0].name)",
       "w.json: classes[1].priority: expected one of \"critical\", \"standard\", \"sheddable\"",
       "w.json: classes[1].payload_bytes.cv: expected a number > 0, found nothing",
@@ -144,7 +144,7 @@ import Testing
     #expect(found.count == 5, "\(found.joined(separator: "\n"))")
     #expect(found.contains { $0.hasPrefix("w.json: classes: unexpected with a trace") })
     #expect(found.contains { $0.hasPrefix("\(file):2: op: expected \"place\", found \"explain\"") })
-    #expect(found.contains { $0.hasPrefix("\(file):3: tag: unknown field") })
+    #expect(found.contains { $0.hasPrefix("\(file):3: tag: expected one of the fields") })
     #expect(found.contains { $0.hasPrefix("\(file):4:") })
     #expect(found.contains { $0.hasPrefix("\(file):5: at_s: expected a time no earlier") })
   }

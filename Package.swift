@@ -29,7 +29,8 @@ let package = Package(
     .target(name: "PlacementSealing", dependencies: ["Placement", "CSodium"]),
     // Wire protocol (JSON Lines) and, later, the Unix socket daemon.
     .target(
-      name: "PlacementServer", dependencies: ["Placement", "PlacementJSON", "CPlacementSystem"]),
+      name: "PlacementServer",
+      dependencies: ["Placement", "PlacementAudit", "PlacementJSON", "CPlacementSystem"]),
     // The tamper-evident audit log (DESIGN.md section 9): writer, recovery, verification.
     .target(
       name: "PlacementAudit", dependencies: ["Placement", "PlacementJSON", "PlacementSealing"]),

@@ -19,8 +19,28 @@ struct Connection {
   /// The client sent EOF (or the daemon is draining): close once everything is answered and sent.
   var closing = false
 
+  /// Answers held back until the audit log has their records, in output order, with every
+  /// answer after the first of them (order is kept). Empty without an audit log.
+  var held: [HeldAnswer] = []
+  /// The highest audit sequence a durability callback was asked for.
+  var awaited: UInt64 = 0
+
   init(now: UInt64) { lastActive = now }
 
-  /// Bytes waiting to be sent.
+  /// Bytes waiting to be sent, held ones included.
   var pendingOutput: Int { output.count - sent }
+
+  /// Where sending must stop: the start of the first held answer.
+  var sendLimit: Int { held.first?.start ?? output.count }
+}
+
+/// One answer in a connection's held region.
+struct HeldAnswer {
+  /// The audit record the answer rests on; nil for an answer that only waits its turn.
+  var sequence: UInt64?
+  /// The request's id, for the `audit_unavailable` line that replaces a failed answer.
+  var id: String?
+  /// Where the answer lies in the connection's output.
+  var start: Int
+  var end: Int
 }

@@ -1,4 +1,5 @@
 import CPlacementSystem
+import PlacementAudit
 import Synchronization
 
 #if canImport(Glibc)
@@ -13,6 +14,12 @@ final class LoopShared: Sendable {
   let metrics: ServerMetrics
   let configuration: DaemonConfiguration
   let listener: Int32
+  /// When set, an answer that rests on an audit record leaves only once the record is
+  /// committed (DESIGN.md section 9; issue 5's durability modes).
+  let audit: AuditLog?
+  /// The highest audit sequence whose commit failed (refuse mode), and why: held answers up
+  /// to it that were not committed become `audit_unavailable` errors.
+  let auditFailure = Mutex<(through: UInt64, reason: String)?>(nil)
   /// Connections open across all loops, against the configured maximum.
   let openConnections = Atomic<Int>(0)
   /// Set once on SIGTERM/SIGINT: stop accepting, answer what was received, close.
@@ -20,12 +27,13 @@ final class LoopShared: Sendable {
 
   init(
     handler: ProtocolHandler, metrics: ServerMetrics, configuration: DaemonConfiguration,
-    listener: Int32
+    listener: Int32, audit: AuditLog?
   ) {
     self.handler = handler
     self.metrics = metrics
     self.configuration = configuration
     self.listener = listener
+    self.audit = audit
   }
 }
 
@@ -84,6 +92,8 @@ private struct LoopState {
   var chunk = [UInt8](repeating: 0, count: 65536)
   var draining = false
   var drainDeadline: UInt64 = 0
+  /// Connections with answers held for the audit log.
+  var holding: Set<Int32> = []
   var lastSweep: UInt64 = 0
 
   var shared: LoopShared { loop.shared }
@@ -125,6 +135,7 @@ private struct LoopState {
           service(descriptor, flags: flags)
         }
       }
+      if !holding.isEmpty { releaseCommittedAnswers() }
       let now = Self.now()
       if !draining && shared.stopping.load(ordering: .acquiring) { beginDraining(now: now) }
       if draining {
@@ -299,6 +310,7 @@ private struct LoopState {
       connection.scanned -= connection.start
       connection.start = 0
     }
+    if !connection.held.isEmpty { awaitHeldAnswers(descriptor, &connection) }
     let wantPause = connection.pendingOutput >= configuration.outputHighWater
     if wantPause != connection.readingPaused {
       connection.readingPaused = wantPause
@@ -307,15 +319,105 @@ private struct LoopState {
   }
 
   func respond(to line: ArraySlice<UInt8>, on connection: inout Connection) {
-    append(shared.handler.respond(to: line), to: &connection)
+    let response = shared.handler.respondTracked(to: line)
+    append(response.bytes, to: &connection, sequence: response.auditSequence, id: response.id)
   }
 
-  func append(_ response: [UInt8], to connection: inout Connection) {
+  /// Queues `response`. An answer whose audit record is not committed yet, and every answer
+  /// after it, is held until it is.
+  func append(
+    _ response: [UInt8], to connection: inout Connection, sequence: UInt64? = nil,
+    id: String? = nil
+  ) {
     if connection.sent > 0 && connection.sent == connection.output.count {
       connection.output.removeAll(keepingCapacity: true)
       connection.sent = 0
     }
+    let start = connection.output.count
     connection.output.append(contentsOf: response)
+    guard let audit = shared.audit else { return }
+    let mustWait = sequence.map { $0 > audit.durableSequence() } ?? false
+    if mustWait || !connection.held.isEmpty {
+      connection.held.append(
+        HeldAnswer(sequence: sequence, id: id, start: start, end: connection.output.count))
+    }
+  }
+
+  /// Asks the audit log to wake this loop once the connection's last held record commits.
+  mutating func awaitHeldAnswers(_ descriptor: Int32, _ connection: inout Connection) {
+    guard let audit = shared.audit,
+      let last = connection.held.lazy.compactMap(\.sequence).max(), last > connection.awaited
+    else { return }
+    connection.awaited = last
+    holding.insert(descriptor)
+    let loop = self.loop
+    let shared = self.shared
+    audit.whenDurable(last) { error in
+      if let error {
+        shared.auditFailure.withLock { failure in
+          if (failure?.through ?? 0) < last { failure = (last, "\(error)") }
+        }
+      }
+      loop.wake()
+    }
+  }
+
+  /// Lets out every held answer whose record committed; one whose record failed becomes an
+  /// `audit_unavailable` error line with its request's id.
+  mutating func releaseCommittedAnswers() {
+    guard let audit = shared.audit else { return }
+    let committed = audit.durableSequence()
+    let failure = shared.auditFailure.withLock { $0 }
+    for descriptor in holding {
+      guard var connection = connections[descriptor] else {
+        holding.remove(descriptor)
+        continue
+      }
+      connections[descriptor] = nil
+      if let failure {
+        replaceFailedAnswers(in: &connection, committed: committed, failure: failure)
+      }
+      let settledThrough = max(committed, failure?.through ?? 0)
+      while let first = connection.held.first, (first.sequence ?? 0) <= settledThrough {
+        connection.held.removeFirst()
+      }
+      connections[descriptor] = connection
+      if connection.held.isEmpty { holding.remove(descriptor) }
+      flush(descriptor)
+    }
+  }
+
+  /// Rewrites the held region with an error line for each answer whose record failed.
+  func replaceFailedAnswers(
+    in connection: inout Connection, committed: UInt64,
+    failure: (through: UInt64, reason: String)
+  ) {
+    func failed(_ answer: HeldAnswer) -> Bool {
+      guard let sequence = answer.sequence else { return false }
+      return sequence > committed && sequence <= failure.through
+    }
+    guard connection.held.contains(where: failed) else { return }
+    let regionStart = connection.held[0].start
+    var region: [UInt8] = []
+    var rewritten: [HeldAnswer] = []
+    for answer in connection.held {
+      let start = regionStart + region.count
+      if failed(answer) {
+        region += ProtocolHandler.errorLine(
+          WireError(.auditUnavailable, "the audit log cannot be written: \(failure.reason)"),
+          id: answer.id)
+        shared.metrics.record(error: .auditUnavailable)
+      } else {
+        region += connection.output[answer.start..<answer.end]
+      }
+      // A rewritten answer no longer waits for its record.
+      let sequence = failed(answer) ? nil : answer.sequence
+      rewritten.append(
+        HeldAnswer(sequence: sequence, id: answer.id, start: start, end: regionStart + region.count)
+      )
+    }
+    connection.output.replaceSubrange(regionStart..., with: region)
+    connection.held = rewritten
   }
 
   /// Sends what it can without blocking; asks for `EPOLLOUT` when the socket is full.
@@ -323,10 +425,11 @@ private struct LoopState {
     guard var connection = connections[descriptor] else { return }
     connections[descriptor] = nil
     var failed = false
-    while connection.pendingOutput > 0 {
+    let limit = connection.sendLimit
+    while connection.sent < limit {
       let count = connection.output.withUnsafeBytes {
         send(
-          descriptor, $0.baseAddress! + connection.sent, $0.count - connection.sent,
+          descriptor, $0.baseAddress! + connection.sent, limit - connection.sent,
           Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT))
       }
       if count > 0 {
@@ -350,7 +453,7 @@ private struct LoopState {
       closeConnection(descriptor)
       return
     }
-    let wantWrite = connection.pendingOutput > 0
+    let wantWrite = connection.sent < connection.sendLimit
     var changed = wantWrite != connection.waitingToWrite
     connection.waitingToWrite = wantWrite
     if connection.readingPaused && connection.pendingOutput < configuration.outputHighWater / 2 {

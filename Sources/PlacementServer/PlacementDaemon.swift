@@ -1,5 +1,6 @@
 import CPlacementSystem
 public import Placement
+public import PlacementAudit
 import Synchronization
 
 #if canImport(Glibc)
@@ -23,21 +24,24 @@ public final class PlacementDaemon: Sendable {
   private let configuration: DaemonConfiguration
   private let listener: UnixListener
   private let reloading = Mutex(())
-  /// Called after a reload succeeded, with the new topology and policies (for an audit record).
-  private let onReload: (@Sendable (Topology, PolicySet) -> Void)?
+  /// The audit log the engine records to, if any: the daemon holds each answer until its
+  /// record commits, records reloads, and closes the log (a `stop` record) on the way out.
+  private let audit: AuditLog?
 
   /// Binds the socket at `configuration.socketPath` for `engine`.
   ///
   /// - Throws: ``DaemonError`` when the path is too long, is not a socket, has a live daemon
   ///   on it, or cannot be bound.
+  ///
+  /// - Parameter audit: the log `engine` records to (its recorder); nil when it records nothing.
   public init(
     configuration: DaemonConfiguration, engine: PlacementEngine, metrics: ServerMetrics = .init(),
-    onReload: (@Sendable (Topology, PolicySet) -> Void)? = nil
+    audit: AuditLog? = nil
   ) throws(DaemonError) {
     self.configuration = configuration
     self.engine = engine
     self.metrics = metrics
-    self.onReload = onReload
+    self.audit = audit
     listener = try UnixListener(
       path: configuration.socketPath, mode: mode_t(configuration.socketMode))
   }
@@ -70,7 +74,15 @@ public final class PlacementDaemon: Sendable {
               + problems.joined(separator: "\n")))
       }
       engine.reconfigure(topology: topology, policies: policies)
-      onReload?(topology, policies)
+      if let audit {
+        do {
+          _ = try audit.recordReload(
+            topologyHash: try AuditDigest.file(configuration.topologyPath),
+            policyHash: try AuditDigest.policyDirectory(configuration.policiesPath))
+        } catch {
+          Self.log("the reload could not be recorded in the audit log: \(error)")
+        }
+      }
       metrics.record(reloadSucceeded: true)
       let endpoints = topology.pools.reduce(0) { $0 + $1.endpoints.count }
       return .success(
@@ -79,15 +91,28 @@ public final class PlacementDaemon: Sendable {
     }
   }
 
-  /// Serves until SIGTERM or SIGINT, then shuts down gracefully and returns.
-  ///
-  /// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (and so in the event-loop threads
-  /// it starts) and receives them through a signalfd.
-  public func run() throws(DaemonError) {
+  /// Blocks SIGTERM, SIGINT and SIGHUP in the calling thread, so that every thread started
+  /// after it inherits the mask and the daemon receives them through its signalfd instead of
+  /// dying. Call it first thing, before anything starts a thread (an ``AuditLog`` does);
+  /// ``run()`` calls it again, harmlessly.
+  public static func blockSignals() {
+    var signals = handledSignals
+    pthread_sigmask(SIG_BLOCK, &signals, nil)
+  }
+
+  private static var handledSignals: sigset_t {
     var signals = sigset_t()
     sigemptyset(&signals)
     for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&signals, signal) }
-    pthread_sigmask(SIG_BLOCK, &signals, nil)
+    return signals
+  }
+
+  /// Serves until SIGTERM or SIGINT, then shuts down gracefully and returns.
+  ///
+  /// Receives SIGTERM, SIGINT and SIGHUP through a signalfd; see ``blockSignals()``.
+  public func run() throws(DaemonError) {
+    Self.blockSignals()
+    var signals = Self.handledSignals
     let signalDescriptor = signalfd(-1, &signals, Int32(SFD_CLOEXEC))
     guard signalDescriptor >= 0 else {
       throw DaemonError(SystemError(call: "signalfd", subject: "", code: errno))
@@ -97,7 +122,7 @@ public final class PlacementDaemon: Sendable {
     let handler = ProtocolHandler(engine: engine, reload: { [self] in reload() }, metrics: metrics)
     let shared = LoopShared(
       handler: handler, metrics: metrics, configuration: configuration,
-      listener: listener.descriptor)
+      listener: listener.descriptor, audit: audit)
     var loops: [EventLoop] = []
     var threads: [LoopThread] = []
     for _ in 0..<max(1, configuration.eventLoops) {
@@ -107,6 +132,7 @@ public final class PlacementDaemon: Sendable {
     }
 
     var nextMetricsWrite = MonotonicClock().now()
+    var stopSignal: UInt32 = 0
     while true {
       if configuration.metricsFile != nil, MonotonicClock().now() >= nextMetricsWrite {
         writeMetricsFile()
@@ -127,13 +153,19 @@ public final class PlacementDaemon: Sendable {
         continue
       }
       Self.log("stopping (signal \(info.ssi_signo)): answering what was received")
+      stopSignal = info.ssi_signo
       break
     }
 
-    shared.stopping.store(true, ordering: .releasing)
+    shared.stopping.store(true, ordering: Synchronization.AtomicStoreOrdering.releasing)
     for loop in loops { loop.wake() }
     for thread in threads { thread.join() }
     listener.close()
+    do {
+      try audit?.close(reason: "signal \(stopSignal)")
+    } catch {
+      Self.log("closing the audit log: \(error)")
+    }
     if configuration.metricsFile != nil { writeMetricsFile() }
     Self.log("stopped")
   }

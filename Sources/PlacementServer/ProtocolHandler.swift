@@ -35,6 +35,30 @@ public struct ProtocolHandler: Sendable {
 
   /// The response to one request line (without its `\n`), as one line ending in `\n`.
   public func respond(to line: some Collection<UInt8>) -> [UInt8] {
+    respondTracked(to: line).bytes
+  }
+
+  /// A response line, with what a server needs to hold it until the audit log has its record.
+  struct Response {
+    /// The line, ending in `\n`.
+    var bytes: [UInt8]
+    /// The sequence number of the audit record the answer rests on (a decision or completion).
+    var auditSequence: UInt64?
+    /// The request's id, for an error line that replaces the answer.
+    var id: String?
+  }
+
+  /// As ``respond(to:)``, also saying which audit record the answer rests on.
+  func respondTracked(to line: some Collection<UInt8>) -> Response {
+    var auditSequence: UInt64?
+    var id: String?
+    let bytes = respond(to: line, auditSequence: &auditSequence, id: &id)
+    return Response(bytes: bytes, auditSequence: auditSequence, id: id)
+  }
+
+  private func respond(
+    to line: some Collection<UInt8>, auditSequence: inout UInt64?, id requestID: inout String?
+  ) -> [UInt8] {
     var writer = JSONWriter(capacity: 512)
     writer.beginObject()
     let value: JSONValue
@@ -50,6 +74,7 @@ public struct ProtocolHandler: Sendable {
     if case .object(let object) = value, case .string(let id)? = object["id"] {
       writer.key("id")
       writer.value(id)
+      requestID = id
     }
     if let metrics {
       let op: String =
@@ -59,17 +84,22 @@ public struct ProtocolHandler: Sendable {
       metrics.record(op: WireRequest.operations.contains(op) ? op : "unknown")
     }
     do {
-      try answer(try WireRequest.decode(value), into: &writer)
+      auditSequence = try answer(try WireRequest.decode(value), into: &writer)
     } catch {
       write(error, into: &writer)
     }
     return finish(&writer)
   }
 
-  /// The error response for a line that could not be read whole (too long, not UTF-8).
-  public static func errorLine(_ error: WireError) -> [UInt8] {
+  /// The error response for a line that could not be read whole (too long, not UTF-8), or
+  /// that replaces an answer (echoing `id`).
+  public static func errorLine(_ error: WireError, id: String? = nil) -> [UInt8] {
     var writer = JSONWriter()
     writer.beginObject()
+    if let id {
+      writer.key("id")
+      writer.value(id)
+    }
     write(error, into: &writer)
     writer.endObject()
     return writer.bytes + [UInt8(ascii: "\n")]
@@ -80,7 +110,11 @@ public struct ProtocolHandler: Sendable {
     return writer.bytes + [UInt8(ascii: "\n")]
   }
 
-  private func answer(_ request: WireRequest, into writer: inout JSONWriter) throws(WireError) {
+  /// Writes the answer to `request`; returns the sequence number of the audit record it rests
+  /// on, if any.
+  private func answer(
+    _ request: WireRequest, into writer: inout JSONWriter
+  ) throws(WireError) -> UInt64? {
     switch request {
     case .place(let request):
       let started = metrics == nil ? 0 : Self.nanoseconds()
@@ -90,6 +124,7 @@ public struct ProtocolHandler: Sendable {
       writer.value(true)
       writer.key("decision")
       DecisionEncoder.write(decision, into: &writer)
+      return decision.auditSequence
     case .explain(let request):
       let decision = try translate { () throws(PlacementError) in try engine.explain(request) }
       writer.key("ok")
@@ -104,6 +139,7 @@ public struct ProtocolHandler: Sendable {
       writer.value(true)
       writer.key("completion")
       DecisionEncoder.write(completion, into: &writer)
+      return completion.auditSequence
     case .health(let endpoint, let up):
       try translate { () throws(PlacementError) in
         try engine.setHealth(ofEndpoint: endpoint, up: up)
@@ -136,6 +172,7 @@ public struct ProtocolHandler: Sendable {
       writer.key("ok")
       writer.value(true)
     }
+    return nil
   }
 
   private func translate<T>(_ body: () throws(PlacementError) -> T) throws(WireError) -> T {

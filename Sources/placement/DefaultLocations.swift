@@ -17,6 +17,8 @@ enum DefaultLocations {
   static let runtimeDirectory = "run"
   /// The daemon's socket when `--socket` is not given.
   static let socketPath = "run/placement.sock"
+  /// The audit log's directory when `--audit-dir` is not given.
+  static let auditDirectory = "run/audit"
 
   /// `--topology`, or the demo topology.
   static func topology(_ arguments: CommandArguments) -> String {

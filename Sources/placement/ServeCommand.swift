@@ -1,4 +1,5 @@
 import Placement
+import PlacementAudit
 import PlacementSealing
 import PlacementServer
 
@@ -18,13 +19,18 @@ extension Subcommand {
       options: [
         "--topology", "--policies", "--socket", "--socket-mode", "--allow-uid", "--allow-gid",
         "--max-connections", "--max-line", "--idle-timeout", "--loops", "--metrics-file",
-        "--metrics-interval", "--drain-timeout", "--lease-timeout", "--seed",
+        "--metrics-interval", "--drain-timeout", "--lease-timeout", "--seed", "--audit-dir",
+        "--audit-key", "--audit-durability", "--audit-on-failure", "--audit-mask",
+        "--audit-segment-size",
       ],
-      flags: ["--help"])
+      flags: ["--help", "--no-audit"])
     if arguments.isSet("--help") {
       StandardStream.output.write(serveUsage)
       return 0
     }
+    // Before any thread starts (the audit log's writer does), so that signals reach the
+    // daemon's signalfd and never end the process mid-write.
+    PlacementDaemon.blockSignals()
     let socket = arguments.value("--socket") ?? DefaultLocations.socketPath
     if arguments.value("--socket") == nil {
       try FileManager.default.createDirectory(
@@ -77,15 +83,67 @@ extension Subcommand {
     }
     let topology = try Topology.load(contentsOfFile: configuration.topologyPath)
     let policies = try PolicySet.load(directory: configuration.policiesPath)
+    let audit = try openAudit(arguments, configuration)
+    engineConfiguration.reportsCandidates = audit != nil
     let engine = PlacementEngine(
       topology: topology, policies: policies, configuration: engineConfiguration,
-      sealer: HPKEPayloadSealer())
-    let daemon = try PlacementDaemon(configuration: configuration, engine: engine)
+      sealer: HPKEPayloadSealer(), recorder: audit)
+    let daemon: PlacementDaemon
+    do {
+      daemon = try PlacementDaemon(configuration: configuration, engine: engine, audit: audit)
+    } catch {
+      try? audit?.close(reason: "the daemon could not start: \(error)")
+      throw error
+    }
+    let auditNote =
+      audit.map {
+        " audit log \($0.configuration.directory) (\($0.configuration.durability.rawValue))"
+      } ?? " no audit log"
     StandardStream.error.write(
       "placement serve: listening on \(socket) (topology \(configuration.topologyPath), "
-        + "policies \(configuration.policiesPath)); SIGHUP reloads, SIGTERM stops\n")
+        + "policies \(configuration.policiesPath),\(auditNote)); SIGHUP reloads, SIGTERM stops\n")
     try daemon.run()
     return 0
+  }
+
+  /// The audit log of `--audit-dir` (default: the runtime directory's `audit/`), or nil with
+  /// `--no-audit`.
+  private static func openAudit(
+    _ arguments: CommandArguments, _ daemon: DaemonConfiguration
+  ) throws -> AuditLog? {
+    if arguments.isSet("--no-audit") {
+      for flag in [
+        "--audit-dir", "--audit-key", "--audit-durability", "--audit-on-failure", "--audit-mask",
+      ]
+      where arguments.value(flag) != nil {
+        throw UsageError("\(flag) and --no-audit contradict each other")
+      }
+      return nil
+    }
+    let directory = arguments.value("--audit-dir") ?? DefaultLocations.auditDirectory
+    try FileManager.default.createDirectory(
+      atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o750])
+    var configuration = AuditConfiguration(
+      directory: directory, key: try arguments.value("--audit-key").map(AuditKey.load(fromFile:)))
+    if let text = arguments.value("--audit-durability") {
+      guard let durability = AuditDurability(rawValue: text) else {
+        throw UsageError("--audit-durability expects buffered or durable, found '\(text)'")
+      }
+      configuration.durability = durability
+    }
+    if let text = arguments.value("--audit-on-failure") {
+      guard let behavior = AuditFailureBehavior(rawValue: text) else {
+        throw UsageError("--audit-on-failure expects refuse or continue, found '\(text)'")
+      }
+      configuration.failureBehavior = behavior
+    }
+    configuration.maskedFields = arguments.allValues("--audit-mask")
+    if let size = try positive(arguments, "--audit-segment-size") {
+      configuration.segmentSize = size
+    }
+    return try AuditLog(
+      configuration: configuration, topologyHash: try AuditDigest.file(daemon.topologyPath),
+      policyHash: try AuditDigest.policyDirectory(daemon.policiesPath))
   }
 
   private static func positive(_ arguments: CommandArguments, _ name: String) throws -> Int? {
@@ -122,6 +180,15 @@ extension Subcommand {
       --drain-timeout S       on SIGTERM, how long clients get to read their answers, default 10
       --lease-timeout S       leases never completed lapse after this, default 60
       --seed N                fix the random balancers' draws
+      --audit-dir DIR         the audit log (DESIGN.md section 9), default \(DefaultLocations.auditDirectory)
+      --audit-key FILE        key the hash chain (BLAKE2b keyed); see 'placement audit keygen'
+      --audit-durability M    buffered (default: a crash loses nothing answered; a power loss
+                              at most ~1 s) or durable (answered only once on disk)
+      --audit-on-failure B    refuse (default: answer audit_unavailable) or continue (count
+                              the loss and record the gap)
+      --audit-mask FIELD      record FIELD (request.source, request.id, ...) as a keyed digest
+      --audit-segment-size N  rotate segments at N bytes, default 67108864
+      --no-audit              keep no audit log
 
     """
 }

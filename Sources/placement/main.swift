@@ -9,6 +9,8 @@
 // A reader that goes away (`placement place | head -1`) must end the run with an error from
 // write(2), not kill the process.
 signal(SIGPIPE, SIG_IGN)
+// A file-size limit must fail the write (the audit log then reports it), not kill the process.
+signal(SIGXFSZ, SIG_IGN)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, !["help", "--help", "-h"].contains(name) else {

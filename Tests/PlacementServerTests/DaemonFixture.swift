@@ -12,6 +12,8 @@ final class DaemonFixture {
   let socket: String
   let policies: URL
   let topology: URL
+  /// The daemon's audit log (every fixture keeps one, as `placement serve` does by default).
+  let audit: URL
   let process = Process()
   private let errors = Pipe()
 
@@ -24,6 +26,7 @@ final class DaemonFixture {
     socket = directory.appendingPathComponent("p.sock").path
     policies = directory.appendingPathComponent("policies")
     topology = directory.appendingPathComponent("topology.json")
+    audit = directory.appendingPathComponent("audit")
     try FileManager.default.copyItem(at: Self.root.appendingPathComponent("policies"), to: policies)
     try FileManager.default.copyItem(
       at: Self.root.appendingPathComponent("fixtures/demo-topology.json"), to: topology)
@@ -31,11 +34,21 @@ final class DaemonFixture {
     process.arguments =
       [
         "serve", "--socket", socket, "--topology", topology.path, "--policies", policies.path,
-        "--seed", "1",
+        "--seed", "1", "--audit-dir", audit.path,
       ] + arguments
     process.standardError = errors
     process.standardOutput = FileHandle.nullDevice
     if start { try launch() }
+  }
+
+  /// Runs the daemon under a file-size limit of `kilobytes` (the shell's `ulimit -f`), so
+  /// that its audit log runs out of room.
+  func limitFileSize(kilobytes: Int) throws {
+    let arguments = process.arguments ?? []
+    process.arguments =
+      ["-c", "ulimit -f \(kilobytes / 1) && exec \"$0\" \"$@\"", try PlacementProcess.binary.path]
+      + arguments
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
   }
 
   func launch() throws {

@@ -214,6 +214,7 @@ import Testing
 
   @Test func connectionsBeyondTheLimitAreRefused() throws {
     let daemon = try DaemonFixture(["--max-connections", "2"])
+    usleep(300_000)  // let the daemon see the fixture's readiness probe close
     let first = try daemon.client()
     let second = try daemon.client()
     #expect(try first.request(#"{"op":"ping"}"#) != nil)
@@ -238,7 +239,7 @@ import Testing
     let second = try DaemonFixture(start: false)
     second.process.arguments = [
       "serve", "--socket", daemon.socket, "--topology", daemon.topology.path, "--policies",
-      daemon.policies.path,
+      daemon.policies.path, "--no-audit",
     ]
     try second.process.run()
     let refused = second.stop()
@@ -250,7 +251,7 @@ import Testing
     let third = try DaemonFixture(start: false)
     third.process.arguments = [
       "serve", "--socket", daemon.socket, "--topology", daemon.topology.path, "--policies",
-      daemon.policies.path,
+      daemon.policies.path, "--no-audit",
     ]
     try third.process.run()
     var answered = false
@@ -264,7 +265,7 @@ import Testing
     let file = third.directory.appendingPathComponent("not-a-socket")
     try "keep me".write(to: file, atomically: true, encoding: .utf8)
     let fourth = try DaemonFixture(start: false)
-    fourth.process.arguments = ["serve", "--socket", file.path]
+    fourth.process.arguments = ["serve", "--socket", file.path, "--no-audit"]
     try fourth.process.run()
     let result = fourth.stop()
     #expect(result.status == 2)
@@ -275,7 +276,7 @@ import Testing
   @Test func aSocketPathTooLongSaysSo() throws {
     let daemon = try DaemonFixture(start: false)
     daemon.process.arguments = [
-      "serve", "--socket", "/tmp/" + String(repeating: "d", count: 120) + ".sock",
+      "serve", "--socket", "/tmp/" + String(repeating: "d", count: 120) + ".sock", "--no-audit",
     ]
     try daemon.process.run()
     let result = daemon.stop()

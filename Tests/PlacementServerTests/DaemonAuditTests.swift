@@ -1,0 +1,84 @@
+import Foundation
+import PlacementServer
+import Testing
+
+/// The daemon and its audit log together (issues 4 and 5): nothing is answered that the log
+/// did not take, and a log that cannot be written is visible.
+@Suite struct DaemonAuditTests {
+  typealias D = DaemonFixture
+
+  /// Every line of every segment, parsed.
+  static func records(in directory: URL) throws -> [[String: Any]] {
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+      .filter { $0.hasSuffix(".jsonl") }.sorted()
+    return try files.flatMap { file in
+      try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+        .split(separator: "\n").map { try D.object(String($0)) }
+    }
+  }
+
+  @Test(arguments: ["buffered", "durable"])
+  func everyAnsweredDecisionIsInTheLog(durability: String) throws {
+    let daemon = try DaemonFixture(["--audit-durability", durability])
+    let client = try daemon.client()
+    var batch = ""
+    for index in 0..<300 {
+      batch +=
+        #"{"op":"place","id":"r\#(index)","model":"detector-s","latency_budget_ms":80,"source":"cam-\#(index)"}"#
+        + "\n"
+    }
+    try client.send(Array(batch.utf8))
+    var answered: [String] = []
+    for _ in 0..<300 {
+      let response = try D.object(try #require(try client.readLine()))
+      let decision = try #require(response["decision"] as? [String: Any])
+      answered.append(try #require(decision["decision_id"] as? String))
+      // Answered, so already in the log file (committed before the answer left).
+      if answered.count == 1 {
+        let logged = try Self.records(in: daemon.audit).compactMap { $0["decision"] as? String }
+        #expect(logged.contains(answered[0]))
+      }
+    }
+    let logged = Set(try Self.records(in: daemon.audit).compactMap { $0["decision"] as? String })
+    #expect(answered.allSatisfy(logged.contains))
+    #expect(daemon.stop().status == 0)
+    let records = try Self.records(in: daemon.audit)
+    #expect(records.first?["type"] as? String == "start")
+    #expect(records.last?["type"] as? String == "stop")
+    let verify = try PlacementProcess(["audit", "verify", daemon.audit.path])
+    #expect(verify.wait().status == 0)
+  }
+
+  @Test func aLogThatCannotBeWrittenAnswersAuditUnavailable() throws {
+    let daemon = try DaemonFixture(start: false)
+    try daemon.limitFileSize(kilobytes: 24)
+    try daemon.launch()
+    let client = try daemon.client()
+    var placed = 0
+    var unavailable = 0
+    var answeredIDs: [String] = []
+    for index in 0..<400 where unavailable < 3 {
+      let response = try D.object(
+        try #require(
+          try client.request(
+            #"{"op":"place","id":"r\#(index)","model":"detector-s","latency_budget_ms":80}"#)))
+      #expect(response["id"] as? String == "r\(index)")
+      if let decision = response["decision"] as? [String: Any] {
+        placed += 1
+        answeredIDs.append(try #require(decision["decision_id"] as? String))
+      } else if D.errorCode(response) == "audit_unavailable" {
+        unavailable += 1
+      } else {
+        Issue.record("unexpected answer: \(response)")
+      }
+    }
+    #expect(placed > 0)
+    #expect(unavailable == 3)
+    // The connection still works; nothing answered as placed is missing from the log.
+    #expect(try client.request(#"{"op":"ping"}"#) == #"{"ok":true}"#)
+    let logged = Set(try Self.records(in: daemon.audit).compactMap { $0["decision"] as? String })
+    #expect(answeredIDs.allSatisfy(logged.contains))
+    let metrics = try #require(try daemon.ask(#"{"op":"metrics"}"#)["metrics"] as? String)
+    #expect(metrics.contains(#"placement_errors_total{code="audit_unavailable"}"#))
+  }
+}

@@ -9,11 +9,25 @@ package struct JSONReader {
 
   /// Parses `bytes` as exactly one JSON value, surrounded by optional white space.
   package static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
-    let array = Array(bytes)
-    return try array.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
-      var reader = Cursor(buffer)
-      return try reader.parseDocument()
+    let contiguous = bytes.withContiguousStorageIfAvailable { buffer in
+      do throws(JSONSyntaxError) {
+        return Result<JSONValue, JSONSyntaxError>.success(try parse(buffer))
+      } catch {
+        return .failure(error)
+      }
     }
+    if let contiguous { return try contiguous.get() }
+    return try Array(bytes).withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) in
+      try parse(buffer)
+    }
+  }
+
+  /// Parses the bytes in `buffer` (the non-generic path every other one ends in).
+  package static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError)
+    -> JSONValue
+  {
+    var reader = Cursor(buffer)
+    return try reader.parseDocument()
   }
 
   /// Parses a string's UTF-8 as exactly one JSON value.
@@ -142,7 +156,13 @@ private struct Cursor {
     }
     if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
       let slice = UnsafeBufferPointer(rebasing: bytes[offset..<end])
-      guard let text = String(validating: slice, as: UTF8.self) else {
+      // ASCII (nearly every string on the wire) is valid UTF-8 as it stands.
+      let text: String
+      if slice.allSatisfy({ $0 < 0x80 }) {
+        text = String(decoding: slice, as: UTF8.self)
+      } else if let validated = String(validating: slice, as: UTF8.self) {
+        text = validated
+      } else {
         throw error("string is not valid UTF-8", at: start)
       }
       offset = end + 1

@@ -7,7 +7,7 @@ extension Subcommand {
     name: "bench", summary: "measure decision, socket, sealing and audit speed"
   ) { words in
     let arguments = try CommandArguments(
-      words, options: ["--topology", "--policies", "--decisions", "--sites", "--only"],
+      words, options: ["--topology", "--policies", "--decisions", "--sites", "--only", "--soak"],
       flags: ["--help"])
     if arguments.isSet("--help") {
       StandardStream.output.write(
@@ -42,15 +42,20 @@ extension Subcommand {
     #endif
     let parts =
       arguments.value("--only")?.split(separator: ",").map(String.init)
-      ?? ["decisions", "sealing", "audit"]
-    for part in parts where !["decisions", "sealing", "audit"].contains(part) {
-      throw UsageError("--only expects decisions, sealing and/or audit, found '\(part)'")
+      ?? ["decisions", "sealing", "socket", "audit"]
+    for part in parts where !["decisions", "sealing", "socket", "audit"].contains(part) {
+      throw UsageError("--only expects decisions, sealing, socket and/or audit, found '\(part)'")
     }
     if parts.contains("decisions") {
       StandardStream.output.write(try benchmark.run(topology: topology, policies: policies) + "\n")
     }
     if parts.contains("sealing") {
       StandardStream.output.write(try SealingBenchmark().run())
+    }
+    if parts.contains("socket") {
+      var socket = SocketBenchmark()
+      socket.soakSeconds = try arguments.integer("--soak") ?? 0
+      StandardStream.output.write(try socket.run() + "\n")
     }
     if parts.contains("audit") {
       StandardStream.output.write(try AuditBenchmark().run())

@@ -1,0 +1,287 @@
+import Foundation
+import PlacementServer
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The daemon over its Unix socket beside a raw echo over the same kind of socket, measured in
+/// the same run (issue 4): round trip with one request at a time, and throughput with 32 in
+/// flight. Requests are `place` then `complete` of its lease, so in-flight counts stay level.
+struct SocketBenchmark {
+  var roundTrips = 20_000
+  var pipelinedDecisions = 200_000
+  var soakSeconds = 0
+
+  static let placeLine =
+    Array(
+      #"{"op":"place","model":"detector-s","latency_budget_ms":80,"payload_bytes":250000,"tags":["pii"],"source":"cam-17"}"#
+        .utf8) + [0x0A]
+
+  func run() throws -> String {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("placement-bench-\(getpid())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var table = ResultTable(header: [
+      "server", "1 in flight p50 µs", "p99 µs", "ratio to echo (p50)", "32 in flight /s",
+      "p50 µs", "p99 µs",
+    ])
+    let echoPath = directory.appendingPathComponent("echo.sock").path
+    let echo = try EchoServer(path: echoPath)
+    let echoSerial = try measureSerial(socket: echoPath, echo: true)
+    let echoPipelined = try measurePipelined(socket: echoPath, echo: true)
+    echo.stop()
+    table.rows.append(row("raw echo", echoSerial, echoPipelined, baseline: echoSerial.median))
+    var notes = ""
+    for (name, audit) in [
+      ("daemon, no audit", ["--no-audit"]),
+      (
+        "daemon, audit buffered", ["--audit-dir", directory.appendingPathComponent("audit-b").path]
+      ),
+      (
+        "daemon, audit durable",
+        [
+          "--audit-dir", directory.appendingPathComponent("audit-d").path, "--audit-durability",
+          "durable",
+        ]
+      ),
+    ] {
+      let socket = directory.appendingPathComponent("p.sock").path
+      let daemon = try DaemonProcess(socket: socket, extra: audit)
+      let serial = try measureSerial(socket: socket, echo: false)
+      let pipelined = try measurePipelined(socket: socket, echo: false)
+      let resident = daemon.residentKilobytes()
+      daemon.stop()
+      table.rows.append(row(name, serial, pipelined, baseline: echoSerial.median))
+      notes += "\(name): resident memory after load \(resident / 1024) MiB (\(resident) KiB)\n"
+    }
+    var output = "daemon over a Unix socket beside a raw echo (same socket kind, same run)\n"
+    output += table.text + notes
+    if soakSeconds > 0 { output += try soak(directory: directory) }
+    return output
+  }
+
+  private func row(
+    _ name: String, _ serial: Samples, _ pipelined: (rate: Double, samples: Samples),
+    baseline: Double
+  ) -> [String] {
+    [
+      name, ResultTable.format(serial.median / 1000, decimals: 1),
+      ResultTable.format(serial.percentile(0.99) / 1000, decimals: 1),
+      ResultTable.format(serial.median / baseline), ResultTable.format(pipelined.rate, decimals: 0),
+      ResultTable.format(pipelined.samples.median / 1000, decimals: 1),
+      ResultTable.format(pipelined.samples.percentile(0.99) / 1000, decimals: 1),
+    ]
+  }
+
+  /// Round trips of a `place` line, one at a time (each followed, untimed, by its `complete`).
+  private func measureSerial(socket: String, echo: Bool) throws -> Samples {
+    let client = try PlacementClient(socketPath: socket)
+    var samples = Samples(capacity: roundTrips)
+    for index in 0..<(roundTrips + 2000) {
+      let start = Samples.now()
+      try client.send(Self.placeLine)
+      guard let answer = try client.readLine() else {
+        throw UsageError("the server closed the connection")
+      }
+      if index >= 2000 { samples.append(Double(Samples.now() - start)) }
+      if !echo, let complete = Self.completeLine(for: answer) {
+        try client.send(complete)
+        _ = try client.readLine()
+      }
+    }
+    return samples
+  }
+
+  /// Decisions per second with 32 `place` requests in flight on one connection, each answer
+  /// followed by the `complete` of its lease and a new `place`; and each place's round trip.
+  private func measurePipelined(socket: String, echo: Bool) throws -> (
+    rate: Double, samples: Samples
+  ) {
+    let client = try PlacementClient(socketPath: socket)
+    var samples = Samples(capacity: pipelinedDecisions)
+    var sentAt: [UInt64] = []  // one per place in flight, in order
+    var kinds: [Bool] = []  // per line in flight: true for a place
+    var head = 0
+    var placesSent = 0
+    var placesAnswered = 0
+    var batch: [UInt8] = []
+    for _ in 0..<32 {
+      batch += Self.placeLine
+      kinds.append(true)
+      sentAt.append(Samples.now())
+      placesSent += 1
+    }
+    try client.send(batch)
+    let started = Samples.now()
+    var placeHead = 0
+    while placesAnswered < pipelinedDecisions {
+      guard let answer = try client.readLine() else {
+        throw UsageError("the server closed the connection")
+      }
+      let wasPlace = kinds[head]
+      head += 1
+      guard wasPlace else { continue }
+      samples.append(Double(Samples.now() - sentAt[placeHead]))
+      placeHead += 1
+      placesAnswered += 1
+      batch.removeAll(keepingCapacity: true)
+      if !echo, let complete = Self.completeLine(for: answer) {
+        batch += complete
+        kinds.append(false)
+      }
+      if placesSent < pipelinedDecisions {
+        batch += Self.placeLine
+        kinds.append(true)
+        sentAt.append(Samples.now())
+        placesSent += 1
+      }
+      if !batch.isEmpty { try client.send(batch) }
+    }
+    let seconds = Double(Samples.now() - started) / 1e9
+    return (Double(placesAnswered) / seconds, samples)
+  }
+
+  /// The `complete` line for a placed answer's lease.
+  static func completeLine(for answer: [UInt8]) -> [UInt8]? {
+    let marker: [UInt8] = Array(#""lease":""#.utf8)
+    var index = 0
+    let last = answer.count - marker.count - 32
+    while index <= last {
+      if answer[index] == marker[0] && answer[index + 1] == marker[1]
+        && answer[index..<index + marker.count].elementsEqual(marker)
+      {
+        let start = index + marker.count
+        return completePrefix + answer[start..<start + 32] + completeSuffix
+      }
+      index += 1
+    }
+    return nil
+  }
+
+  private static let completePrefix = Array(#"{"op":"complete","lease":""#.utf8)
+  private static let completeSuffix = Array(#"","observed_ms":28}"#.utf8) + [0x0A]
+
+  /// Resident memory of a daemon under steady load, sampled every 10 s for `soakSeconds`.
+  private func soak(directory: URL) throws -> String {
+    let socket = directory.appendingPathComponent("soak.sock").path
+    let daemon = try DaemonProcess(
+      socket: socket, extra: ["--audit-dir", directory.appendingPathComponent("audit-soak").path])
+    defer { daemon.stop() }
+    var samples: [Int] = []
+    let client = try PlacementClient(socketPath: socket)
+    let end = Samples.now() + UInt64(soakSeconds) * 1_000_000_000
+    var nextSample = Samples.now()
+    var decisions = 0
+    while Samples.now() < end {
+      try client.send(Self.placeLine)
+      guard let answer = try client.readLine() else { break }
+      if let complete = Self.completeLine(for: answer) {
+        try client.send(complete)
+        _ = try client.readLine()
+      }
+      decisions += 1
+      if Samples.now() >= nextSample {
+        samples.append(daemon.residentKilobytes())
+        nextSample += 10_000_000_000
+      }
+    }
+    let mib = samples.map { ResultTable.format(Double($0) / 1024, decimals: 1) }
+    return
+      "soak: \(decisions) decisions over \(soakSeconds) s; resident MiB every 10 s: \(mib.joined(separator: " "))\n"
+  }
+}
+
+/// A `placement serve` child process for the benchmark.
+private final class DaemonProcess {
+  let process = Process()
+
+  init(socket: String, extra: [String]) throws {
+    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    process.arguments = ["serve", "--socket", socket, "--seed", "1"] + extra
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    for _ in 0..<400 {
+      if let client = try? PlacementClient(socketPath: socket),
+        (try? client.request(#"{"op":"ping"}"#)) != nil
+      {
+        return
+      }
+      usleep(10_000)
+    }
+    throw UsageError("the benchmark's daemon did not start")
+  }
+
+  /// VmRSS from /proc, in KiB.
+  func residentKilobytes() -> Int {
+    guard
+      let status = try? String(
+        contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+    else { return 0 }
+    return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+  }
+
+  func stop() {
+    kill(process.processIdentifier, SIGTERM)
+    process.waitUntilExit()
+  }
+}
+
+/// A raw echo server on a Unix socket: each connection's bytes are written straight back, on
+/// a thread of its own, as plainly as it can be done.
+private final class EchoServer: Sendable {
+  private let descriptor: Int32
+  private let path: String
+
+  init(path: String) throws {
+    self.path = path
+    unlink(path)
+    let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+      let bytes = Array(path.utf8)
+      buffer.copyBytes(from: bytes)
+      buffer[bytes.count] = 0
+    }
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+      }
+    }
+    guard bound == 0, listen(descriptor, 16) == 0 else {
+      throw UsageError("echo server: cannot listen on \(path)")
+    }
+    self.descriptor = descriptor
+    _ = try ReaderThread { [descriptor] in
+      while true {
+        let connection = accept(descriptor, nil, nil)
+        if connection < 0 { return }
+        _ = try ReaderThread {
+          var buffer = [UInt8](repeating: 0, count: 65536)
+          while true {
+            let count = buffer.withUnsafeMutableBytes { read(connection, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            var offset = 0
+            while offset < count {
+              let written = buffer.withUnsafeBytes {
+                write(connection, $0.baseAddress! + offset, count - offset)
+              }
+              if written <= 0 { break }
+              offset += written
+            }
+          }
+          close(connection)
+        }
+      }
+    }
+  }
+
+  func stop() {
+    shutdown(descriptor, Int32(SHUT_RDWR))
+    close(descriptor)
+    unlink(path)
+  }
+}

@@ -1,8 +1,14 @@
 # The two commands of the README, and a few more for developers.
-.PHONY: demo test bench lint format
+.PHONY: demo requests test bench lint format
 
-# Decisions for the demo requests in fixtures/, in-process.
+# The daemon on the demo site: socket run/placement.sock, audit log run/audit/. Ctrl-C stops it.
 demo:
+	@scripts/bootstrap.sh
+	swift build -c release --product placement
+	.build/release/placement serve
+
+# The sample requests of fixtures/, decided in-process (no daemon needed).
+requests:
 	@scripts/bootstrap.sh
 	swift build -c release --product placement
 	.build/release/placement place < fixtures/requests.jsonl

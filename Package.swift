@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "PlacementServer", targets: ["PlacementServer"]),
     .library(name: "PlacementAudit", targets: ["PlacementAudit"]),
     .library(name: "PlacementSimulation", targets: ["PlacementSimulation"]),
+    .library(name: "PlacementScaling", targets: ["PlacementScaling"]),
     .executable(name: "placement", targets: ["placement"]),
   ],
   targets: [
@@ -30,7 +31,9 @@ let package = Package(
     // Wire protocol (JSON Lines) and, later, the Unix socket daemon.
     .target(
       name: "PlacementServer",
-      dependencies: ["Placement", "PlacementAudit", "PlacementJSON", "CPlacementSystem"]),
+      dependencies: [
+        "Placement", "PlacementAudit", "PlacementJSON", "PlacementScaling", "CPlacementSystem",
+      ]),
     // The tamper-evident audit log (DESIGN.md section 9): writer, recovery, verification.
     .target(
       name: "PlacementAudit", dependencies: ["Placement", "PlacementJSON", "PlacementSealing"]),
@@ -38,24 +41,32 @@ let package = Package(
     // sequence number, so the crash test can kill it with SIGKILL mid-write.
     .executableTarget(
       name: "placement-audit-writer-load", dependencies: ["PlacementAudit", "Placement"]),
+    // Autoscaling signals: per-pool arrival rates, Holt-Winters forecasts, recommended
+    // endpoint counts. Pure Swift, fed by the engine's observer hook.
+    .target(name: "PlacementScaling", dependencies: ["Placement"]),
     // The discrete-event simulator: the real engine on a virtual clock, workloads, reports.
-    .target(name: "PlacementSimulation", dependencies: ["Placement", "PlacementJSON"]),
+    .target(
+      name: "PlacementSimulation", dependencies: ["Placement", "PlacementJSON", "PlacementScaling"]
+    ),
     .executableTarget(
       name: "placement",
       dependencies: [
-        "Placement", "PlacementAudit", "PlacementJSON", "PlacementSealing", "PlacementServer",
-        "PlacementSimulation",
+        "Placement", "PlacementAudit", "PlacementJSON", "PlacementScaling", "PlacementSealing",
+        "PlacementServer", "PlacementSimulation",
       ]
     ),
     .testTarget(name: "PlacementJSONTests", dependencies: ["PlacementJSON"]),
     .testTarget(name: "PlacementTests", dependencies: ["Placement", "PlacementJSON"]),
     .testTarget(name: "PlacementSealingTests", dependencies: ["PlacementSealing", "Placement"]),
-    .testTarget(name: "PlacementServerTests", dependencies: ["PlacementServer", "Placement"]),
+    .testTarget(
+      name: "PlacementServerTests",
+      dependencies: ["PlacementServer", "Placement", "PlacementScaling"]),
     .testTarget(
       name: "PlacementAuditTests",
       dependencies: ["PlacementAudit", "Placement", "PlacementJSON", "PlacementSealing"]),
     .testTarget(
       name: "PlacementSimulationTests", dependencies: ["PlacementSimulation", "Placement"]),
+    .testTarget(name: "PlacementScalingTests", dependencies: ["PlacementScaling", "Placement"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Placement
 import PlacementJSON
+import PlacementScaling
 
 #if canImport(FoundationEssentials)
   import FoundationEssentials
@@ -133,7 +134,10 @@ enum DecisionEncoder {
     writer.endObject()
   }
 
-  static func write(_ status: EngineStatus, into writer: inout JSONWriter) {
+  /// The status object; with `scaling`, a `scaling` member lists every pool's signal.
+  static func write(
+    _ status: EngineStatus, scaling: [PoolScalingSignal]? = nil, into writer: inout JSONWriter
+  ) {
     writer.beginObject()
     writer.key("active_leases")
     writer.value(status.activeLeases)
@@ -167,6 +171,45 @@ enum DecisionEncoder {
       writer.endObject()
     }
     writer.endArray()
+    if let scaling {
+      writer.key("scaling")
+      writer.beginArray()
+      for signal in scaling { write(signal, into: &writer) }
+      writer.endArray()
+    }
+    writer.endObject()
+  }
+
+  /// One pool's autoscaling signal; `max` is absent when the pool has no bound above.
+  static func write(_ signal: PoolScalingSignal, into writer: inout JSONWriter) {
+    writer.beginObject()
+    writer.key("pool")
+    writer.value(signal.pool)
+    writer.key("tier")
+    writer.value(signal.tier.rawValue)
+    writer.key("observed_rate_per_s")
+    writer.value(signal.observedRatePerSecond)
+    writer.key("forecast_rate_per_s")
+    writer.value(signal.forecastRatePerSecond)
+    writer.key("lead_time_s")
+    let (seconds, attoseconds) = signal.leadTime.components
+    writer.value(Double(seconds) + Double(attoseconds) * 1e-18)
+    writer.key("mean_compute_ms")
+    writer.value(signal.meanComputeMs)
+    writer.key("desired_endpoints")
+    writer.value(signal.desiredEndpoints)
+    writer.key("reactive_endpoints")
+    writer.value(signal.reactiveEndpoints)
+    writer.key("current_endpoints")
+    writer.value(signal.currentEndpoints)
+    writer.key("min")
+    writer.value(signal.minEndpoints)
+    if let maximum = signal.maxEndpoints {
+      writer.key("max")
+      writer.value(maximum)
+    }
+    writer.key("target_utilization")
+    writer.value(signal.targetUtilization)
     writer.endObject()
   }
 

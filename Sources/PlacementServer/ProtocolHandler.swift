@@ -150,7 +150,7 @@ public struct ProtocolHandler: Sendable {
       writer.key("ok")
       writer.value(true)
       writer.key("status")
-      DecisionEncoder.write(engine.status(), into: &writer)
+      DecisionEncoder.write(engine.status(), scaling: metrics?.scalingSignals(), into: &writer)
     case .metrics:
       guard let metrics else {
         throw WireError(.unknownOp, "metrics are kept by the daemon (placement serve)")

@@ -1,4 +1,5 @@
-import Placement
+public import Placement
+public import PlacementScaling
 import Synchronization
 
 /// What the daemon counts, rendered in the Prometheus text exposition format (version 0.0.4)
@@ -31,9 +32,24 @@ public final class ServerMetrics: Sendable {
 
   private let counts = Mutex(Counts())
   private let connectionsOpen = Atomic<Int>(0)
+  /// Reads every pool's autoscaling signal now; nil where no forecaster is kept.
+  private let scaling: (@Sendable () -> [PoolScalingSignal])?
 
   /// Creates empty counters.
-  public init() {}
+  public init() { scaling = nil }
+
+  /// Creates empty counters that also export the autoscaling signal of every pool of
+  /// `engine`'s topology, from `forecaster` (which `engine` must feed: pass the same forecaster
+  /// as the engine's `observer`). The `status` op then shows the signal too.
+  public init(scaling forecaster: ScalingForecaster, engine: PlacementEngine) {
+    scaling = { [weak engine] in
+      guard let engine else { return [] }
+      return forecaster.signals(for: engine.topology, at: engine.now())
+    }
+  }
+
+  /// Every pool's autoscaling signal now, or nil when no forecaster is kept.
+  public func scalingSignals() -> [PoolScalingSignal]? { scaling?() }
 
   /// Counts one decision and how long it took.
   func record(_ decision: Decision, seconds: Double) {
@@ -146,6 +162,39 @@ public final class ServerMetrics: Sendable {
     sample("placement_connections_open", [:], Double(connectionsOpen.load(ordering: .relaxed)))
     family("placement_connections_refused_total", "counter", "Connections refused (limit or peer).")
     sample("placement_connections_refused_total", [:], Double(counts.connectionsRefused))
+    if let signals = scaling?() {
+      family(
+        "placement_pool_desired_endpoints", "gauge",
+        "Endpoints that hold the pool's target utilization at the forecast arrival rate.")
+      for signal in signals {
+        sample(
+          "placement_pool_desired_endpoints", ["pool": signal.pool, "tier": signal.tier.rawValue],
+          Double(signal.desiredEndpoints))
+      }
+      family(
+        "placement_pool_current_endpoints", "gauge", "Endpoints the pool has in the topology.")
+      for signal in signals {
+        sample(
+          "placement_pool_current_endpoints", ["pool": signal.pool, "tier": signal.tier.rawValue],
+          Double(signal.currentEndpoints))
+      }
+      family(
+        "placement_pool_arrival_rate", "gauge",
+        "Requests placed on the pool per second, over the last whole bucket.")
+      for signal in signals {
+        sample(
+          "placement_pool_arrival_rate", ["pool": signal.pool, "tier": signal.tier.rawValue],
+          signal.observedRatePerSecond)
+      }
+      family(
+        "placement_pool_forecast_arrival_rate", "gauge",
+        "Holt-Winters forecast of the pool's arrival rate one lead time ahead, per second.")
+      for signal in signals {
+        sample(
+          "placement_pool_forecast_arrival_rate",
+          ["pool": signal.pool, "tier": signal.tier.rawValue], signal.forecastRatePerSecond)
+      }
+    }
     return text
   }
 

@@ -23,14 +23,18 @@ public struct Simulation: Sendable {
   public var workload: Workload
   /// The engines' settings; each gateway's seed is derived from the workload's seed.
   public var engineConfiguration: EngineConfiguration
+  /// The autoscaler of the variants that scale (``SimulationVariant/scaling``).
+  public var autoscaling: SimulatedAutoscaling
 
   /// Creates a simulation of `workload` on `topology`.
   public init(
-    topology: Topology, workload: Workload, engineConfiguration: EngineConfiguration = .init()
+    topology: Topology, workload: Workload, engineConfiguration: EngineConfiguration = .init(),
+    autoscaling: SimulatedAutoscaling = .init()
   ) {
     self.topology = topology
     self.workload = workload
     self.engineConfiguration = engineConfiguration
+    self.autoscaling = autoscaling
   }
 
   /// Runs every variant on the same generated requests, one after another.
@@ -62,7 +66,8 @@ public struct Simulation: Sendable {
     }
     var run = SimulationRun(
       topology: site, policies: variant.policies, workload: workload,
-      configuration: engineConfiguration)
+      configuration: engineConfiguration, scaling: variant.scaling ?? .none,
+      autoscaling: autoscaling)
     try run.simulate(progress: progress)
     return run.report(variant)
   }

@@ -95,6 +95,13 @@ public struct SimulationReport: Sendable, Hashable {
     writer.key("leases_expired")
     writer.value(report.leasesExpired)
     number("finished_s", report.finishedSeconds)
+    writer.key("scaling")
+    writer.value(report.scaling)
+    number("cloud_gpu_hours", report.cloudGPUHours)
+    writer.key("scale_ups")
+    writer.value(report.scaleUps)
+    writer.key("scale_downs")
+    writer.value(report.scaleDowns)
     writer.endObject()
   }
 }

@@ -1,4 +1,5 @@
 import Placement
+import PlacementScaling
 
 /// The state of one simulated run: the clock, the engines, the endpoints, the requests in
 /// flight and the pending events.
@@ -14,6 +15,10 @@ struct SimulationRun {
       case finish
       /// The answer is back at the gateway (half the round trip later): `complete`.
       case response
+      /// The autoscaler reads the signal (every bucket).
+      case tick
+      /// A provisioned endpoint is ready; `flight` is its scaled pool.
+      case ready
     }
 
     var time: Double
@@ -57,24 +62,53 @@ struct SimulationRun {
   var placedOnEdge = 0
   var leasesExpired = 0
   var now = 0.0
+  /// Requests placed on each endpoint and not answered yet.
+  var outstanding: [Int] = []
+  // Autoscaling (see SimulatedAutoscaling).
+  var topology: Topology
+  let policies: PolicySet
+  let scaling: ScalingStrategy
+  let autoscaling: SimulatedAutoscaling
+  let forecaster: ScalingForecaster?
+  var scaledPools: [ScaledPool] = []
+  /// Billed cloud endpoint-seconds within the window of endpoints no longer billed, and when
+  /// each billed endpoint started.
+  var billedSeconds = 0.0
+  var billedSince: [String: Double] = [:]
+  var scaleUps = 0
+  var scaleDowns = 0
 
   init(
     topology: Topology, policies: PolicySet, workload: Workload,
-    configuration: EngineConfiguration
+    configuration: EngineConfiguration, scaling: ScalingStrategy = .none,
+    autoscaling: SimulatedAutoscaling = .init()
   ) {
+    self.topology = topology
+    self.policies = policies
+    self.scaling = scaling
+    self.autoscaling = autoscaling
+    forecaster =
+      scaling == .none ? nil : ScalingForecaster(settings: autoscaling.settings)
     var engines: [PlacementEngine] = []
     for gateway in 0..<workload.gateways {
       var settings = configuration
       settings.seed = workload.seed &+ 0x5EED &* UInt64(gateway + 1)
       engines.append(
         PlacementEngine(
-          topology: topology, policies: policies, configuration: settings, clock: clock))
+          topology: topology, policies: policies, configuration: settings, clock: clock,
+          observer: forecaster))
     }
     self.engines = engines
     windowEnd = workload.durationSeconds * 1000
     durationSeconds = workload.durationSeconds
     stream = RequestStream(workload: workload, seed: workload.seed)
     addEndpoints(of: topology)
+    for (index, pool) in topology.pools.enumerated() where pool.tier == .cloud {
+      for endpoint in pool.endpoints { billedSince[endpoint.id] = 0 }
+      if scaling != .none {
+        scaledPools.append(ScaledPool(pool: index, id: pool.id, active: pool.endpoints.map(\.id)))
+      }
+    }
   }
 
   /// Adds the endpoints of `topology` the site does not have yet (endpoints may join mid-run,
@@ -84,6 +118,7 @@ struct SimulationRun {
       for endpoint in pool.endpoints where endpointIndex[endpoint.id] == nil {
         endpointIndex[endpoint.id] = endpoints.count
         endpoints.append(SimulatedEndpoint(pool: pool, endpoint: endpoint))
+        outstanding.append(0)
       }
     }
   }
@@ -96,6 +131,8 @@ struct SimulationRun {
   mutating func simulate(progress: ((Double) -> Void)?) throws(PlacementError) {
     var pending = stream.next()
     if let first = pending { schedule(.arrival, at: first.atMs) }
+    let tickMs = autoscaling.settings.forecast.bucketSeconds * 1000
+    if !scaledPools.isEmpty, tickMs < windowEnd { schedule(.tick, at: tickMs) }
     var arrivals = 0
     while let event = events.pop() {
       now = event.time
@@ -122,6 +159,11 @@ struct SimulationRun {
         }
       case .response:
         try respond(event.flight)
+      case .tick:
+        try tick()
+        if now + tickMs < windowEnd { schedule(.tick, at: now + tickMs) }
+      case .ready:
+        try ready(Int(event.flight))
       }
     }
     for index in endpoints.indices { endpoints[index].account(until: now, windowEnd: windowEnd) }
@@ -141,6 +183,7 @@ struct SimulationRun {
     guard let endpoint = endpointIndex[assignment.endpoint] else {
       preconditionFailure("the engine placed on \(assignment.endpoint), unknown to the site")
     }
+    outstanding[endpoint] += 1
     let compute = endpoints[endpoint].computeMs[arriving.request.model] ?? 0
     let flight = Flight(
       arrivalMs: now, budgetMs: arriving.request.latencyBudgetMs,
@@ -162,6 +205,7 @@ struct SimulationRun {
   private mutating func respond(_ slot: Int32) throws(PlacementError) {
     let flight = flights[Int(slot)]
     let observed = now - flight.arrivalMs
+    outstanding[flight.endpoint] -= 1
     latencies.append(observed)
     if observed <= flight.budgetMs { withinBudget += 1 }
     clock.set(to: Self.duration(ms: now))
@@ -193,6 +237,10 @@ struct SimulationRun {
       busyCost += endpoint.costPerHour * endpoint.busyTotal / Double(endpoint.capacity) / 3_600_000
       provisionedCost += endpoint.costPerHour * durationSeconds / 3600
     }
+    var gpuSeconds = billedSeconds
+    for (_, since) in billedSince {
+      gpuSeconds += max(0, durationSeconds - min(since, durationSeconds))
+    }
     let placed = latencies.count
     return VariantReport(
       variant: variant.name, policies: variant.policiesName,
@@ -200,6 +248,7 @@ struct SimulationRun {
       rejected: rejected, placedOverBudget: placedOverBudget, withinBudget: withinBudget,
       latency: LatencySummary(latencies: &latencies), utilization: utilization,
       placedOnEdge: placedOnEdge, cloudCostBusy: busyCost, cloudCostProvisioned: provisionedCost,
-      leasesExpired: leasesExpired, finishedSeconds: now / 1000)
+      leasesExpired: leasesExpired, scaling: scaling.rawValue, cloudGPUHours: gpuSeconds / 3600,
+      scaleUps: scaleUps, scaleDowns: scaleDowns, finishedSeconds: now / 1000)
   }
 }

@@ -44,6 +44,15 @@ public struct VariantReport: Sendable, Hashable {
   /// Completions the engine no longer knew, because the lease had expired while the request
   /// was still queued (see ``EngineConfiguration/leaseTimeout``).
   public var leasesExpired: Int
+  /// How the cloud pools were sized: `none`, `reactive` or `predictive`.
+  public var scaling: String
+  /// Cloud endpoint-hours paid for within the workload's duration: every cloud endpoint from
+  /// the start (or from when it was asked for) until the end (or its removal).
+  public var cloudGPUHours: Double
+  /// Endpoints provisioned and removed by the autoscaler.
+  public var scaleUps: Int
+  /// Endpoints removed after draining.
+  public var scaleDowns: Int
   /// When the last request finished, in seconds (the run drains after the duration).
   public var finishedSeconds: Double
 

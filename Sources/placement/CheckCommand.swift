@@ -1,5 +1,10 @@
-import Foundation
 import Placement
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Subcommand {
   /// `placement check`: validates a topology and a policy set and reports every error.
@@ -35,10 +40,10 @@ extension Subcommand {
       unreadable = (error as? TopologyError)?.isUnreadable ?? false
       StandardStream.error.write("\(error)\n")
     }
-    var isDirectory: ObjCBool = false
-    if !FileManager.default.fileExists(atPath: policiesPath, isDirectory: &isDirectory)
-      || !isDirectory.boolValue
-    {
+    let isDirectory =
+      (try? FileManager.default.attributesOfItem(atPath: policiesPath)[.type] as? FileAttributeType)
+      == .typeDirectory
+    if !isDirectory {
       StandardStream.error.write(
         "\(policiesPath): cannot read the policies: not a directory (give --policies DIR)\n")
       return 2

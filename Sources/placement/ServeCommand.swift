@@ -1,5 +1,6 @@
 import Placement
 import PlacementAudit
+import PlacementScaling
 import PlacementSealing
 import PlacementServer
 
@@ -85,12 +86,16 @@ extension Subcommand {
     let policies = try PolicySet.load(directory: configuration.policiesPath)
     let audit = try openAudit(arguments, configuration)
     engineConfiguration.reportsCandidates = audit != nil
+    // The per-pool auto-scaling signal (issue 7), fed by the engine, shown by status and metrics.
+    let scaling = ScalingForecaster()
     let engine = PlacementEngine(
       topology: topology, policies: policies, configuration: engineConfiguration,
-      sealer: HPKEPayloadSealer(), recorder: audit)
+      sealer: HPKEPayloadSealer(), recorder: audit, observer: scaling)
     let daemon: PlacementDaemon
     do {
-      daemon = try PlacementDaemon(configuration: configuration, engine: engine, audit: audit)
+      daemon = try PlacementDaemon(
+        configuration: configuration, engine: engine,
+        metrics: ServerMetrics(scaling: scaling, engine: engine), audit: audit)
     } catch {
       try? audit?.close(reason: "the daemon could not start: \(error)")
       throw error

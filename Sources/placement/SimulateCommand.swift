@@ -20,7 +20,10 @@ extension Subcommand {
   ) { words in
     let arguments = try CommandArguments(
       words,
-      options: ["--workload", "--topology", "--policies", "--balancers", "--svg", "--seed"],
+      options: [
+        "--workload", "--topology", "--policies", "--balancers", "--svg", "--seed", "--scaling",
+        "--provisioning-delay", "--cool-down", "--bucket",
+      ],
       flags: ["--help", "--json"])
     if arguments.isSet("--help") {
       StandardStream.output.write(simulateUsage)
@@ -36,7 +39,8 @@ extension Subcommand {
       workload.seed = value
     }
     let variants = try simulationVariants(arguments)
-    let simulation = Simulation(topology: topology, workload: workload)
+    let simulation = Simulation(
+      topology: topology, workload: workload, autoscaling: try autoscaling(arguments, workload))
     let showsProgress = isatty(2) != 0
     let reports = try simulation.compare(variants) { index, share in
       guard showsProgress else { return }
@@ -59,8 +63,49 @@ extension Subcommand {
       StandardStream.output.write(report.json + "\n")
     } else {
       StandardStream.output.write(describe(report))
+      if variants.contains(where: { $0.scaling != nil }) {
+        StandardStream.output.write("\n" + describeScaling(report))
+      }
     }
     return 0
+  }
+
+  /// The autoscaler model from `--provisioning-delay`, `--cool-down` and `--bucket`; the
+  /// forecaster's season is the workload's daily period, when it has one.
+  private static func autoscaling(
+    _ arguments: CommandArguments, _ workload: Workload
+  ) throws -> SimulatedAutoscaling {
+    func seconds(_ option: String, _ fallback: Double) throws -> Double {
+      guard let text = arguments.value(option) else { return fallback }
+      guard let value = Double(text), value.isFinite, value > 0 else {
+        throw UsageError("\(option) expects a number of seconds > 0, found '\(text)'")
+      }
+      return value
+    }
+    return SimulatedAutoscaling.model(
+      for: workload, bucketSeconds: try seconds("--bucket", 10),
+      provisioningDelaySeconds: try seconds("--provisioning-delay", 30),
+      coolDownSeconds: try seconds("--cool-down", 60))
+  }
+
+  /// The scaling comparison: budget attainment against cloud GPU-hours.
+  private static func describeScaling(_ report: SimulationReport) -> String {
+    var table = ResultTable(header: [
+      "#", "scaling", "in budget", "missed", "GPU-hours", "scale-ups", "scale-downs",
+    ])
+    for (index, variant) in report.variants.enumerated() {
+      table.rows.append([
+        "\(index + 1)", variant.scaling,
+        ResultTable.format(variant.budgetAttainment * 100, decimals: 2) + "%",
+        "\(variant.requests - variant.withinBudget)",
+        ResultTable.format(variant.cloudGPUHours, decimals: 2), "\(variant.scaleUps)",
+        "\(variant.scaleDowns)",
+      ])
+    }
+    return """
+      scaling (cloud pools; GPU-hours: cloud endpoint-hours paid within the duration)
+      \(table.text)
+      """
   }
 
   private static let workloadPath = "fixtures/workload-demo.json"
@@ -81,6 +126,14 @@ extension Subcommand {
       --seed N          overrides the workload's seed
       --json            the report as JSON instead of tables
       --svg FILE        also draw latency by percentile and utilization side by side
+      --scaling LIST    comma-separated cloud-pool scaling strategies to compare: none (the
+                        topology's endpoints), reactive (sized for the observed rate),
+                        predictive (sized for the Holt-Winters forecast one provisioning
+                        delay ahead); see docs/autoscaling.md
+      --provisioning-delay S  seconds from asking for an endpoint to its first request (30)
+      --cool-down S     seconds a lower recommendation must hold before a pool shrinks (60)
+      --bucket S        the forecaster's bucket and the autoscaler's tick (10); the season is
+                        the workload's daily period
 
     Every policy set runs with every balancer, on the same generated requests. Defaults: the
     demo topology, the default policies and fixtures/workload-demo.json of this checkout.
@@ -102,7 +155,7 @@ extension Subcommand {
     if let list = arguments.value("--balancers") {
       balancers = []
       for name in list.split(separator: ",", omittingEmptySubsequences: false) {
-        let name = name.trimmingCharacters(in: .whitespaces)
+        let name = trimmed(name)
         guard let kind = BalancerKind(rawValue: name) else {
           let known = BalancerKind.allCases.map(\.rawValue).joined(separator: ", ")
           throw UsageError("--balancers: unknown balancer '\(name)' (known: \(known))")
@@ -110,9 +163,24 @@ extension Subcommand {
         balancers.append(kind)
       }
     }
+    var strategies: [ScalingStrategy?] = [nil]
+    if let list = arguments.value("--scaling") {
+      strategies = []
+      for name in list.split(separator: ",", omittingEmptySubsequences: false) {
+        let name = trimmed(name)
+        guard let strategy = ScalingStrategy(rawValue: name) else {
+          let known = ScalingStrategy.allCases.map(\.rawValue).joined(separator: ", ")
+          throw UsageError("--scaling: unknown strategy '\(name)' (known: \(known))")
+        }
+        strategies.append(strategy)
+      }
+    }
     return policySets.flatMap { set in
-      balancers.map {
-        SimulationVariant(policiesName: set.name, policies: set.policies, balancer: $0)
+      balancers.flatMap { balancer in
+        strategies.map {
+          SimulationVariant(
+            policiesName: set.name, policies: set.policies, balancer: balancer, scaling: $0)
+        }
       }
     }
   }
@@ -158,4 +226,12 @@ extension Subcommand {
       \(utilization.text)
       """
   }
+}
+
+/// `text` without white space at either end.
+private func trimmed(_ text: Substring) -> String {
+  guard let first = text.firstIndex(where: { !$0.isWhitespace }),
+    let last = text.lastIndex(where: { !$0.isWhitespace })
+  else { return "" }
+  return String(text[first...last])
 }

@@ -87,6 +87,26 @@ enum TopologyFixtures {
       cloud.endpoints == [Endpoint(id: "c1", gpu: "h100", weight: 4, capacity: 8, models: ["m": 5])]
     )
     #expect(topology.pools[0].publicKey == nil)
+    #expect(cloud.minEndpoints == nil && cloud.maxEndpoints == nil)
+    #expect(cloud.targetUtilization == nil)
+  }
+
+  @Test func decodesTheAutoscalingBounds() throws {
+    let json = TopologyFixtures.editPool(1) {
+      $0["min"] = 1
+      $0["max"] = 6
+      $0["target_utilization"] = 0.7
+    }
+    let cloud = try Topology(json: json).pools[1]
+    #expect(cloud.minEndpoints == 1)
+    #expect(cloud.maxEndpoints == 6)
+    #expect(cloud.targetUtilization == 0.7)
+    let equal = TopologyFixtures.editPool(1) {
+      $0["min"] = 0
+      $0["max"] = 0
+      $0["target_utilization"] = 1
+    }
+    #expect(try Topology(json: equal).pools[1].maxEndpoints == 0)
   }
 
   @Test(arguments: [
@@ -112,7 +132,7 @@ enum TopologyFixtures {
     ),
     (
       TopologyFixtures.editPool(1) { $0["capacity"] = 3 },
-      "t.json: pools[1].capacity: expected one of the fields id, tier, region, rtt_ms, bandwidth_mbps, cost_per_hour, tags, public_key, endpoints, found unknown field \"capacity\""
+      "t.json: pools[1].capacity: expected one of the fields id, tier, region, rtt_ms, bandwidth_mbps, cost_per_hour, tags, public_key, endpoints, min, max, target_utilization, found unknown field \"capacity\""
     ),
     (
       TopologyFixtures.editPool(1) { $0["tier"] = "fog" },
@@ -147,6 +167,33 @@ enum TopologyFixtures {
     (
       TopologyFixtures.json { $0["tiers"] = ["edge": ["balancer": "p2c"]] },
       "t.json: tiers.cloud: expected an object with a \"balancer\", found nothing (the field is required)"
+    ),
+    (
+      TopologyFixtures.editPool(1) { $0["min"] = -1 },
+      "t.json: pools[1].min: expected an integer >= 0, found -1"
+    ),
+    (
+      TopologyFixtures.editPool(1) { $0["max"] = 2.5 },
+      "t.json: pools[1].max: expected an integer >= 0, found 2.5"
+    ),
+    (
+      TopologyFixtures.editPool(1) {
+        $0["min"] = 4
+        $0["max"] = 3
+      },
+      "t.json: pools[1].max: expected an integer >= min (4), found 3"
+    ),
+    (
+      TopologyFixtures.editPool(1) { $0["target_utilization"] = 0 },
+      "t.json: pools[1].target_utilization: expected a number > 0 and <= 1, found 0"
+    ),
+    (
+      TopologyFixtures.editPool(1) { $0["target_utilization"] = 1.2 },
+      "t.json: pools[1].target_utilization: expected a number > 0 and <= 1, found 1.2"
+    ),
+    (
+      TopologyFixtures.editPool(1) { $0["target_utilization"] = "high" },
+      "t.json: pools[1].target_utilization: expected a number > 0 and <= 1, found \"high\""
     ),
   ])
   func namesThePathAndWhatWasExpected(json: [UInt8], message: String) {

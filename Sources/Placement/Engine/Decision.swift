@@ -129,10 +129,15 @@ public struct Completion: Sendable, Hashable {
   public var auditSequence: UInt64?
   /// The endpoint the lease was on.
   public var endpoint: String
+  /// The endpoint's pool.
+  public var pool: String
   /// The model that ran.
   public var model: String
   /// The endpoint's compute estimate for the model after the update.
   public var computeEstimateMs: Double
   /// True when this completion ejected the endpoint (outlier detection).
   public var ejected: Bool
+  /// The observed time less the lease's network terms (round trip and transfer), in
+  /// milliseconds, never negative: what an `ok` completion teaches the compute estimate.
+  public var computeMs: Double
 }

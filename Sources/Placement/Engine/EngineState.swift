@@ -447,13 +447,13 @@ struct EngineState {
       throw .unknownLease(lease)
     }
     endpoints[held.endpoint].inFlight = max(0, endpoints[held.endpoint].inFlight - 1)
+    let observedCompute = max(0, observedMs - held.networkMs)
     var ejected = false
     switch status {
     case _ where !learn:
       // An undone placement: it never ran, so there is nothing to learn or count.
       break
     case .ok:
-      let observedCompute = max(0, observedMs - held.networkMs)
       let alpha = configuration.estimateSmoothing
       let previous = computeEstimates[held.estimateSlot]
       computeEstimates[held.estimateSlot] = previous + alpha * (observedCompute - previous)
@@ -464,8 +464,9 @@ struct EngineState {
       ejected = ejectIfFailing(held.endpoint, now: now)
     }
     return Completion(
-      endpoint: endpoints[held.endpoint].endpoint.id, model: held.model,
-      computeEstimateMs: computeEstimates[held.estimateSlot], ejected: ejected)
+      endpoint: endpoints[held.endpoint].endpoint.id, pool: endpoints[held.endpoint].pool.id,
+      model: held.model, computeEstimateMs: computeEstimates[held.estimateSlot], ejected: ejected,
+      computeMs: observedCompute)
   }
 
   /// Ejects `endpoint` when it has failed often enough in a row and its tier can spare it.

@@ -28,6 +28,13 @@ struct LeaseTable {
   mutating func insert(_ lease: Lease, sequence: UInt64) {
     active[sequence] = lease
     expiryQueue.append((sequence, lease.expiresAt))
+    // Completed leases leave their queue entries behind until they would have expired; when
+    // they outnumber the live ones, rebuild the queue from the live ones (sequence order is
+    // expiry order), so memory follows the leases held, not the request rate.
+    if expiryQueue.count - queueHead > 2 * active.count + 1024 {
+      expiryQueue = active.map { ($0.key, $0.value.expiresAt) }.sorted { $0.sequence < $1.sequence }
+      queueHead = 0
+    }
   }
 
   /// Removes and returns the lease, or nil when it is not held.

@@ -23,6 +23,7 @@ public final class PlacementEngine: Sendable {
   private let clock: any PlacementClock
   private let sealer: (any PayloadSealer)?
   private let recorder: (any DecisionRecorder)?
+  private let observer: (any PlacementObserver)?
 
   /// Creates an engine for `topology` under `policies`.
   ///
@@ -32,16 +33,22 @@ public final class PlacementEngine: Sendable {
   ///   - recorder: receives every decision and completion (the audit log); nil records nothing.
   ///   - clock: the only time source (lease expiry, ejections); the system's monotonic clock
   ///     unless a simulation supplies its own.
+  ///   - observer: told of every placement and every `ok` completion, under the lock (the
+  ///     autoscaling forecaster); nil tells nobody.
   public init(
     topology: Topology, policies: PolicySet, configuration: EngineConfiguration = .init(),
     sealer: (any PayloadSealer)? = nil, recorder: (any DecisionRecorder)? = nil,
-    clock: any PlacementClock = MonotonicClock()
+    clock: any PlacementClock = MonotonicClock(), observer: (any PlacementObserver)? = nil
   ) {
     state = Mutex(EngineState(topology: topology, policy: policies, configuration: configuration))
     self.clock = clock
     self.sealer = sealer
     self.recorder = recorder
+    self.observer = observer
   }
+
+  /// The engine's clock now: the time base of its leases, and of what its observer is told.
+  public func now() -> Duration { clock.now() }
 
   /// Places `request`: picks an endpoint, takes a lease on it and seals the payload when a rule
   /// says so; or rejects it with a reason.
@@ -69,6 +76,9 @@ public final class PlacementEngine: Sendable {
           }
           throw .auditUnavailable("\(error)")
         }
+      }
+      if let observer, let assignment = decision.assignment {
+        observer.placed(onPool: assignment.pool, at: now)
       }
       return (decision, key)
     }
@@ -130,6 +140,9 @@ public final class PlacementEngine: Sendable {
       let now = clock.now()
       var completion = try state.complete(
         lease: lease, observedMs: observedMs, status: status, now: now, learn: true)
+      if let observer, status == .ok {
+        observer.completed(onPool: completion.pool, computeMs: completion.computeMs, at: now)
+      }
       guard let recorder else { return completion }
       do {
         completion.auditSequence = try recorder.record(

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A checked set of policy rules (DESIGN.md section 5).
 ///
@@ -34,11 +38,11 @@ public struct PolicySet: Sendable, Hashable {
     do {
       names = try manager.contentsOfDirectory(atPath: directory)
     } catch {
-      var isDirectory: ObjCBool = false
+      let type = (try? manager.attributesOfItem(atPath: directory))?[.type] as? FileAttributeType
       let reason =
-        !manager.fileExists(atPath: directory, isDirectory: &isDirectory)
+        type == nil
         ? "it does not exist"
-        : !isDirectory.boolValue ? "it is not a directory" : "it is not readable"
+        : type != .typeDirectory ? "it is not a directory" : "it is not readable"
       let location = SourceLocation(line: 1, column: 1)
       throw PolicyLoadError(diagnostics: [
         PolicyDiagnostic(
@@ -50,8 +54,9 @@ public struct PolicySet: Sendable, Hashable {
     var inputs: [Input] = []
     for name in names.sorted() where name.hasSuffix(".policy") && !name.hasPrefix(".") {
       let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-      var isDirectory: ObjCBool = false
-      if manager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      if (try? manager.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        == .typeDirectory
+      {
         continue
       }
       guard let data = manager.contents(atPath: path) else {

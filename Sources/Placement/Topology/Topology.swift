@@ -74,11 +74,20 @@ public struct Pool: Sendable, Hashable {
   public var publicKey: [UInt8]?
   /// The pool's endpoints, in file order.
   public var endpoints: [Endpoint]
+  /// The fewest endpoints an autoscaler should hold (`min`); nil when the file gives none.
+  /// `PlacementScaling` reads it; the engine does not.
+  public var minEndpoints: Int?
+  /// The most endpoints an autoscaler should hold (`max`); nil when the file gives none.
+  public var maxEndpoints: Int?
+  /// The share of the pool's slots an autoscaler should keep busy (`target_utilization`, in
+  /// `(0, 1]`); nil when the file gives none.
+  public var targetUtilization: Double?
 
   /// Creates a pool from values that are already valid.
   public init(
     id: String, tier: Tier, region: String, rttMs: Double, bandwidthMbps: Double,
-    costPerHour: Double, tags: Set<String>, publicKey: [UInt8]?, endpoints: [Endpoint]
+    costPerHour: Double, tags: Set<String>, publicKey: [UInt8]?, endpoints: [Endpoint],
+    minEndpoints: Int? = nil, maxEndpoints: Int? = nil, targetUtilization: Double? = nil
   ) {
     self.id = id
     self.tier = tier
@@ -89,6 +98,9 @@ public struct Pool: Sendable, Hashable {
     self.tags = tags
     self.publicKey = publicKey
     self.endpoints = endpoints
+    self.minEndpoints = minEndpoints
+    self.maxEndpoints = maxEndpoints
+    self.targetUtilization = targetUtilization
   }
 }
 

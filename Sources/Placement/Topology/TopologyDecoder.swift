@@ -92,7 +92,7 @@ struct TopologyDecoder {
 
   private static let poolKeys = [
     "id", "tier", "region", "rtt_ms", "bandwidth_mbps", "cost_per_hour", "tags", "public_key",
-    "endpoints",
+    "endpoints", "min", "max", "target_utilization",
   ]
 
   private mutating func decodePool(_ value: JSONValue, at path: String) -> Pool? {
@@ -115,12 +115,41 @@ struct TopologyDecoder {
         if let endpoint = decodeEndpoint(element, at: endpointPath) { endpoints.append(endpoint) }
       }
     }
+    let bounds = decodeScalingBounds(in: object, at: path)
     guard let id, let tier, let region, let rtt, let bandwidth, let cost, let tags,
-      let publicKey
+      let publicKey, let bounds
     else { return nil }
     return Pool(
       id: id, tier: tier, region: region, rttMs: rtt, bandwidthMbps: bandwidth,
-      costPerHour: cost, tags: Set(tags), publicKey: publicKey, endpoints: endpoints)
+      costPerHour: cost, tags: Set(tags), publicKey: publicKey, endpoints: endpoints,
+      minEndpoints: bounds.min, maxEndpoints: bounds.max, targetUtilization: bounds.target)
+  }
+
+  /// The optional autoscaling members `min`, `max` (integers >= 0, `min` <= `max`) and
+  /// `target_utilization` (in `(0, 1]`); nil when one of them is malformed.
+  private mutating func decodeScalingBounds(
+    in object: JSONObject, at path: String
+  ) -> (min: Int?, max: Int?, target: Double?)? {
+    let issuesBefore = validator.issues.count
+    let minimum = validator.integer("min", in: object, at: path, atLeast: 0, required: false)
+    let maximum = validator.integer("max", in: object, at: path, atLeast: 0, required: false)
+    var target: Double?
+    if let value = object["target_utilization"] {
+      let targetPath = JSONValidator.path(path, "target_utilization")
+      if case .number(let number) = value, number > 0, number <= 1 {
+        target = number
+      } else {
+        validator.report(targetPath, expected: "a number > 0 and <= 1", found: value)
+      }
+    }
+    guard validator.issues.count == issuesBefore else { return nil }
+    if let minimum, let maximum, minimum > maximum {
+      validator.report(
+        JSONValidator.path(path, "max"),
+        "expected an integer >= min (\(minimum)), found \(maximum)")
+      return nil
+    }
+    return (minimum, maximum, target)
   }
 
   private mutating func decodeEndpoint(_ value: JSONValue, at path: String) -> Endpoint? {

@@ -1,5 +1,10 @@
-import Foundation
 import PlacementServer
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 #if canImport(Glibc)
   import Glibc
@@ -193,15 +198,29 @@ struct SocketBenchmark {
   }
 }
 
-/// A `placement serve` child process for the benchmark.
+/// A `placement serve` child process for the benchmark, spawned with `posix_spawn` (this
+/// binary, so the figures are for exactly the code that was built).
 private final class DaemonProcess {
-  let process = Process()
+  let pid: pid_t
 
   init(socket: String, extra: [String]) throws {
-    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    process.arguments = ["serve", "--socket", socket, "--seed", "1"] + extra
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    var path = [CChar](repeating: 0, count: 4096)
+    let length = readlink("/proc/self/exe", &path, path.count - 1)
+    guard length > 0 else { throw UsageError("cannot find this executable (/proc/self/exe)") }
+    let executable = String(decoding: path[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let arguments = [executable, "serve", "--socket", socket, "--seed", "1"] + extra
+    var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { for argument in argv { free(argument) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var pid: pid_t = 0
+    let status = posix_spawn(&pid, executable, &actions, nil, &argv, environ)
+    guard status == 0 else {
+      throw UsageError("cannot start the benchmark's daemon: \(String(cString: strerror(status)))")
+    }
+    self.pid = pid
     for _ in 0..<400 {
       if let client = try? PlacementClient(socketPath: socket),
         (try? client.request(#"{"op":"ping"}"#)) != nil
@@ -210,22 +229,22 @@ private final class DaemonProcess {
       }
       usleep(10_000)
     }
+    stop()
     throw UsageError("the benchmark's daemon did not start")
   }
 
   /// VmRSS from /proc, in KiB.
   func residentKilobytes() -> Int {
-    guard
-      let status = try? String(
-        contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
     else { return 0 }
     return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
   }
 
   func stop() {
-    kill(process.processIdentifier, SIGTERM)
-    process.waitUntilExit()
+    kill(pid, SIGTERM)
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
   }
 }
 

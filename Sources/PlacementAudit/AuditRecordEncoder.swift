@@ -5,8 +5,22 @@ import PlacementSealing
 /// Writes the members of each record type (everything between `type` and `prev`), field by
 /// field, so records are compact and their field order fixed.
 struct AuditRecordEncoder: Sendable {
+  /// The hash chain's hasher: keyed with the audit key itself (DESIGN.md section 9).
   let hasher: GenericHash
+  /// Digests of field values (payloads, masked fields), under a key derived from the audit key
+  /// for that purpose alone: a payload a client chose can then never be made to carry a valid
+  /// chain hash for a forged record.
+  let fieldHasher: GenericHash
   let masked: Set<String>
+
+  /// The label the field-digest key is derived with.
+  static let fieldDigestPurpose = "placement/v1 audit field digest"
+
+  init(hasher: GenericHash, masked: Set<String>) {
+    self.hasher = hasher
+    self.fieldHasher = hasher.derived(for: Self.fieldDigestPurpose)
+    self.masked = masked
+  }
 
   /// The members of `writer`'s single object, without its braces.
   private static func members(_ build: (inout JSONWriter) -> Void) -> [UInt8] {
@@ -17,7 +31,7 @@ struct AuditRecordEncoder: Sendable {
     return Array(writer.bytes.dropFirst().dropLast())
   }
 
-  private func digest(_ text: String) -> String { Hex.string(hasher.hash(text)) }
+  private func digest(_ text: String) -> String { Hex.string(fieldHasher.hash(text)) }
 
   private func field(_ name: String, _ value: String) -> String {
     masked.contains(name) ? digest(value) : value
@@ -62,7 +76,7 @@ struct AuditRecordEncoder: Sendable {
       writer.value(request.payloadBytes)
       writer.key("payload_digest")
       if let payload = request.payload {
-        writer.value(Hex.string(hasher.hash(payload)))
+        writer.value(Hex.string(fieldHasher.hash(payload)))
       } else {
         writer.null()
       }

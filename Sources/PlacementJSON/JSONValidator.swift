@@ -181,8 +181,8 @@ package struct JSONValidator {
   ) -> Choice? where Choice.RawValue == String {
     let value = object[key]
     if value == nil && !required { return nil }
-    let names = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
     guard case .string(let string)? = value, let choice = Choice(rawValue: string) else {
+      let names = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
       report(Self.path(path, key), expected: "one of \(names)", found: value)
       return nil
     }

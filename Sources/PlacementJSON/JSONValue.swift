@@ -48,6 +48,17 @@ package struct JSONObject: Sendable, Hashable {
 
   /// Keys that appear more than once, each once, in order of their second appearance.
   package var repeatedKeys: [String] {
+    // The common case, a small object with distinct keys, allocates nothing.
+    if members.count <= 16 {
+      var repeated: [String] = []
+      for index in members.indices.dropFirst()
+      where members[..<index].contains(where: { $0.key == members[index].key })
+        && !repeated.contains(members[index].key)
+      {
+        repeated.append(members[index].key)
+      }
+      return repeated
+    }
     var seen = Set<String>()
     var repeated: [String] = []
     for member in members where !seen.insert(member.key).inserted {

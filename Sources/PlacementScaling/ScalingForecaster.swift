@@ -82,7 +82,9 @@ public final class ScalingForecaster: PlacementObserver {
         pool.endpoints.isEmpty
         ? 1 : Double(pool.endpoints.reduce(0) { $0 + $1.capacity }) / Double(pool.endpoints.count)
       let target = pool.targetUtilization ?? settings.defaultTargetUtilization
-      let minimum = pool.minEndpoints ?? 0
+      // Without a configured minimum, never recommend 0: a pool scaled to zero sees no more
+      // demand, so nothing would ever scale it up again. `min: 0` in the topology allows it.
+      let minimum = pool.minEndpoints ?? 1
       func recommend(_ rate: Double) -> Int {
         PoolScalingSignal.recommendedEndpoints(
           ratePerSecond: rate, meanServiceMs: compute, capacityPerEndpoint: capacity,

@@ -64,6 +64,23 @@ package struct GenericHash: Sendable {
   /// Whether a key is in use.
   package var isKeyed: Bool { key != nil }
 
+  /// A hasher keyed with a key derived from this one for `purpose` (BLAKE2b keyed with this
+  /// key, over the purpose's UTF-8); unkeyed when this one is. Digests made for different
+  /// purposes can never stand in for one another: a value a client chose, digested as a field,
+  /// is not a valid hash-chain hash.
+  package func derived(for purpose: String) -> GenericHash {
+    guard let key else { return self }
+    var label = purpose
+    let secret = label.withUTF8 { label in
+      SecureBytes(count: Self.size) { output in
+        key.secret.withUnsafeBytes {
+          Sodium.genericHash(UnsafeRawBufferPointer(label), key: $0, into: output)
+        }
+      }
+    }
+    return GenericHash(key: AuditKey(secret: secret))
+  }
+
   /// The digest of `bytes`, written to `output` (32 bytes).
   package func hash(_ bytes: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
     if let key {

@@ -73,6 +73,12 @@ struct EventLoop: Sendable {
   func run() {
     var state = LoopState(loop: self)
     state.run()
+  }
+
+  /// Closes the loop's epoll instance and eventfd. Only once nothing can wake the loop any
+  /// more: an audit callback still pending would otherwise write into a closed descriptor, or
+  /// into whatever file later took its number.
+  func closeDescriptors() {
     close(epoll)
     close(wakeup)
   }

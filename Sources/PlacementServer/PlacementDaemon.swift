@@ -73,15 +73,29 @@ public final class PlacementDaemon: Sendable {
             "reload refused; the configuration in force stays: "
               + problems.joined(separator: "\n")))
       }
-      engine.reconfigure(topology: topology, policies: policies)
-      if let audit {
-        do {
-          _ = try audit.recordReload(
-            topologyHash: try AuditDigest.file(configuration.topologyPath),
-            policyHash: try AuditDigest.policyDirectory(configuration.policiesPath))
-        } catch {
-          Self.log("the reload could not be recorded in the audit log: \(error)")
+      // The reload record and the swap happen under the engine's lock together, so the log
+      // names the configuration each decision was made under; if the log cannot take the
+      // record, the configuration in force stays.
+      do {
+        let hashes =
+          try audit.map { _ in
+            (
+              try AuditDigest.file(configuration.topologyPath),
+              try AuditDigest.policyDirectory(configuration.policiesPath)
+            )
+          }
+        try engine.reconfigure(topology: topology, policies: policies) {
+          if let audit, let hashes {
+            _ = try audit.recordReload(topologyHash: hashes.0, policyHash: hashes.1)
+          }
         }
+      } catch {
+        metrics.record(reloadSucceeded: false)
+        return .failure(
+          WireError(
+            .auditUnavailable,
+            "reload refused; the configuration in force stays: the audit log cannot record it (\(error))"
+          ))
       }
       metrics.record(reloadSucceeded: true)
       let endpoints = topology.pools.reduce(0) { $0 + $1.endpoints.count }
@@ -166,6 +180,8 @@ public final class PlacementDaemon: Sendable {
     } catch {
       Self.log("closing the audit log: \(error)")
     }
+    // The audit log's writer has run its last callback: nothing can wake a loop now.
+    for loop in loops { loop.closeDescriptors() }
     if configuration.metricsFile != nil { writeMetricsFile() }
     Self.log("stopped")
   }

@@ -81,7 +81,7 @@ public struct ProtocolHandler: Sendable {
         if case .object(let object) = value, case .string(let op)? = object["op"] { op } else {
           "invalid"
         }
-      metrics.record(op: WireRequest.operations.contains(op) ? op : "unknown")
+      metrics.record(op: op)
     }
     do {
       auditSequence = try answer(try WireRequest.decode(value), into: &writer)

@@ -17,8 +17,10 @@ public final class ServerMetrics: Sendable {
     var decisionBucketCounts = [Int](repeating: 0, count: ServerMetrics.decisionBuckets.count + 1)
     var decisionSeconds = 0.0
     var decisionCount = 0
-    var requests: [String: Int] = [:]
-    var errors: [String: Int] = [:]
+    /// Request lines by op, indexed as ``ServerMetrics/opLabels``.
+    var requests = [Int](repeating: 0, count: ServerMetrics.opLabels.count)
+    /// Error responses by code, indexed as `WireError.Code.allCases`.
+    var errors = [Int](repeating: 0, count: WireError.Code.allCases.count)
     var reloads: [String: Int] = [:]
     var connectionsRefused = 0
   }
@@ -71,12 +73,21 @@ public final class ServerMetrics: Sendable {
     }
   }
 
+  /// The `op` label values: the operations, then `invalid` (not JSON, or no op) and `unknown`.
+  static let opLabels = WireRequest.operations + ["invalid", "unknown"]
+
   /// Counts one request line by its op (`invalid` when it had none).
-  func record(op: String) { counts.withLock { $0.requests[op, default: 0] += 1 } }
+  func record(op: String) {
+    let index =
+      WireRequest.operations.firstIndex(of: op)
+      ?? (op == "invalid" ? Self.opLabels.count - 2 : Self.opLabels.count - 1)
+    counts.withLock { $0.requests[index] += 1 }
+  }
 
   /// Counts one error response by its code.
   func record(error code: WireError.Code) {
-    counts.withLock { $0.errors[code.rawValue, default: 0] += 1 }
+    let index = WireError.Code.allCases.firstIndex(of: code) ?? 0
+    counts.withLock { $0.errors[index] += 1 }
   }
 
   /// Counts one reload attempt.
@@ -147,11 +158,14 @@ public final class ServerMetrics: Sendable {
     family("placement_leases_expired_total", "counter", "Leases that lapsed without a completion.")
     sample("placement_leases_expired_total", [:], Double(engine.leasesExpired))
     family("placement_requests_total", "counter", "Request lines by op.")
-    for (op, count) in counts.requests.sorted(by: { $0.key < $1.key }) {
+    for (op, count) in zip(Self.opLabels, counts.requests).sorted(by: { $0.0 < $1.0 })
+    where count > 0 {
       sample("placement_requests_total", ["op": op], Double(count))
     }
     family("placement_errors_total", "counter", "Error responses by code.")
-    for (code, count) in counts.errors.sorted(by: { $0.key < $1.key }) {
+    for (code, count) in zip(WireError.Code.allCases.map(\.rawValue), counts.errors)
+      .sorted(by: { $0.0 < $1.0 }) where count > 0
+    {
       sample("placement_errors_total", ["code": code], Double(count))
     }
     family("placement_reloads_total", "counter", "Reloads by result.")

@@ -238,7 +238,9 @@ struct SimulationRun {
       provisionedCost += endpoint.costPerHour * durationSeconds / 3600
     }
     var gpuSeconds = billedSeconds
-    for (_, since) in billedSince {
+    // In key order: a sum over a dictionary's own order differs in its last bits between
+    // processes, and a run must reproduce bit for bit.
+    for (_, since) in billedSince.sorted(by: { $0.key < $1.key }) {
       gpuSeconds += max(0, durationSeconds - min(since, durationSeconds))
     }
     let placed = latencies.count

@@ -52,7 +52,8 @@ import Testing
     #expect(signal.desiredEndpoints == 5)
     #expect(signal.reactiveEndpoints == 5)
     #expect(signal.currentEndpoints == 2)
-    #expect(signal.minEndpoints == 0 && signal.maxEndpoints == nil)
+    // Without a configured min the floor is 1: a pool at zero would never see demand again.
+    #expect(signal.minEndpoints == 1 && signal.maxEndpoints == nil)
     #expect(signal.targetUtilization == 0.5)
     #expect(signal.leadTime == .seconds(30))
   }

@@ -68,7 +68,7 @@ import Testing
     #expect(h100["target_utilization"] as? Double == 0.5)
     let l4 = try #require(pools.first { $0["pool"] as? String == "us-east-l4" })
     #expect(l4["observed_rate_per_s"] as? Double == 0)
-    #expect(l4["desired_endpoints"] as? Int == 0)
+    #expect(l4["desired_endpoints"] as? Int == 1)
     #expect(l4["max"] == nil)
     #expect(l4["target_utilization"] as? Double == 0.7)
   }

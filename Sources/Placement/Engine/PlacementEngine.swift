@@ -167,6 +167,19 @@ public final class PlacementEngine: Sendable {
     state.withLock { $0 = $0.reconfigured(topology: topology, policy: policies) }
   }
 
+  /// Swaps in a new topology and policy set as ``reconfigure(topology:policies:)`` does, after
+  /// `commit` ran under the engine's lock: an audit log records the reload there, so that every
+  /// decision recorded before it was made under the old configuration and every one after it
+  /// under the new. When `commit` throws, nothing is swapped and the error propagates.
+  public func reconfigure<Failure: Error>(
+    topology: Topology, policies: PolicySet, commit: () throws(Failure) -> Void
+  ) throws(Failure) {
+    try state.withLock { (state) throws(Failure) in
+      try commit()
+      state = state.reconfigured(topology: topology, policy: policies)
+    }
+  }
+
   /// The topology in force.
   public var topology: Topology { state.withLock { $0.topology } }
 

@@ -40,6 +40,8 @@ struct HeldAnswer {
   var sequence: UInt64?
   /// The request's id, for the `audit_unavailable` line that replaces a failed answer.
   var id: String?
+  /// The lease a placed answer hands out: cancelled when the answer is replaced.
+  var lease: String?
   /// Where the answer lies in the connection's output.
   var start: Int
   var end: Int

@@ -326,14 +326,16 @@ private struct LoopState {
 
   func respond(to line: ArraySlice<UInt8>, on connection: inout Connection) {
     let response = shared.handler.respondTracked(to: line)
-    append(response.bytes, to: &connection, sequence: response.auditSequence, id: response.id)
+    append(
+      response.bytes, to: &connection, sequence: response.auditSequence, id: response.id,
+      lease: response.lease)
   }
 
   /// Queues `response`. An answer whose audit record is not committed yet, and every answer
   /// after it, is held until it is.
   func append(
     _ response: [UInt8], to connection: inout Connection, sequence: UInt64? = nil,
-    id: String? = nil
+    id: String? = nil, lease: String? = nil
   ) {
     if connection.sent > 0 && connection.sent == connection.output.count {
       connection.output.removeAll(keepingCapacity: true)
@@ -345,7 +347,8 @@ private struct LoopState {
     let mustWait = sequence.map { $0 > audit.durableSequence() } ?? false
     if mustWait || !connection.held.isEmpty {
       connection.held.append(
-        HeldAnswer(sequence: sequence, id: id, start: start, end: connection.output.count))
+        HeldAnswer(
+          sequence: sequence, id: id, lease: lease, start: start, end: connection.output.count))
     }
   }
 
@@ -413,14 +416,17 @@ private struct LoopState {
           WireError(.auditUnavailable, "the audit log cannot be written: \(failure.reason)"),
           id: answer.id)
         shared.metrics.record(error: .auditUnavailable)
+        // The client never learns this lease: release it, or in-flight stays inflated.
+        if let lease = answer.lease { shared.handler.engine.cancel(lease: lease) }
       } else {
         region += connection.output[answer.start..<answer.end]
       }
       // A rewritten answer no longer waits for its record.
       let sequence = failed(answer) ? nil : answer.sequence
       rewritten.append(
-        HeldAnswer(sequence: sequence, id: answer.id, start: start, end: regionStart + region.count)
-      )
+        HeldAnswer(
+          sequence: sequence, id: answer.id, lease: failed(answer) ? nil : answer.lease,
+          start: start, end: regionStart + region.count))
     }
     connection.output.replaceSubrange(regionStart..., with: region)
     connection.held = rewritten

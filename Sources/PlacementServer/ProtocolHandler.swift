@@ -46,18 +46,22 @@ public struct ProtocolHandler: Sendable {
     var auditSequence: UInt64?
     /// The request's id, for an error line that replaces the answer.
     var id: String?
+    /// The lease a `place` answer hands out, to cancel if the answer is replaced.
+    var lease: String?
   }
 
   /// As ``respond(to:)``, also saying which audit record the answer rests on.
   func respondTracked(to line: some Collection<UInt8>) -> Response {
     var auditSequence: UInt64?
     var id: String?
-    let bytes = respond(to: line, auditSequence: &auditSequence, id: &id)
-    return Response(bytes: bytes, auditSequence: auditSequence, id: id)
+    var lease: String?
+    let bytes = respond(to: line, auditSequence: &auditSequence, id: &id, lease: &lease)
+    return Response(bytes: bytes, auditSequence: auditSequence, id: id, lease: lease)
   }
 
   private func respond(
-    to line: some Collection<UInt8>, auditSequence: inout UInt64?, id requestID: inout String?
+    to line: some Collection<UInt8>, auditSequence: inout UInt64?, id requestID: inout String?,
+    lease: inout String?
   ) -> [UInt8] {
     var writer = JSONWriter(capacity: 512)
     writer.beginObject()
@@ -84,7 +88,7 @@ public struct ProtocolHandler: Sendable {
       metrics.record(op: op)
     }
     do {
-      auditSequence = try answer(try WireRequest.decode(value), into: &writer)
+      auditSequence = try answer(try WireRequest.decode(value), into: &writer, lease: &lease)
     } catch {
       write(error, into: &writer)
     }
@@ -113,7 +117,7 @@ public struct ProtocolHandler: Sendable {
   /// Writes the answer to `request`; returns the sequence number of the audit record it rests
   /// on, if any.
   private func answer(
-    _ request: WireRequest, into writer: inout JSONWriter
+    _ request: WireRequest, into writer: inout JSONWriter, lease: inout String?
   ) throws(WireError) -> UInt64? {
     switch request {
     case .place(let request):
@@ -124,6 +128,7 @@ public struct ProtocolHandler: Sendable {
       writer.value(true)
       writer.key("decision")
       DecisionEncoder.write(decision, into: &writer)
+      lease = decision.assignment?.lease
       return decision.auditSequence
     case .explain(let request):
       let decision = try translate { () throws(PlacementError) in try engine.explain(request) }

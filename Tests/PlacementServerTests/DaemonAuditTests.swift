@@ -80,5 +80,8 @@ import Testing
     #expect(answeredIDs.allSatisfy(logged.contains))
     let metrics = try #require(try daemon.ask(#"{"op":"metrics"}"#)["metrics"] as? String)
     #expect(metrics.contains(#"placement_errors_total{code="audit_unavailable"}"#))
+    // Only the placements the client was told of still hold leases.
+    let status = try #require(try daemon.ask(#"{"op":"status"}"#)["status"] as? [String: Any])
+    #expect(status["active_leases"] as? Int == placed)
   }
 }

@@ -94,4 +94,22 @@ import Testing
     // The undone placement does not count toward outlier detection.
     #expect(engine.status().endpoints[0].errors == 0)
   }
+
+  @Test func cancelReleasesALeaseWithoutLearningAndTellsTheRecorder() throws {
+    let recorder = MemoryRecorder()
+    let engine = PlacementEngine(
+      topology: F.topology([F.pool("e", .edge, [F.endpoint("a", models: ["m": 10])])]),
+      policies: .empty, recorder: recorder)
+    let lease = try #require(try engine.place(F.request()).assignment?.lease)
+    engine.cancel(lease: lease)
+    let status = engine.status().endpoints[0]
+    #expect(status.inFlight == 0)
+    #expect(status.errors == 0)
+    #expect(status.computeEstimatesMs["m"] == 10)
+    #expect(recorder.entries.withLock { $0.last } == .completion(lease: lease, status: .error))
+    engine.cancel(lease: lease)  // already released: ignored
+    #expect(throws: PlacementError.unknownLease(lease)) {
+      try engine.complete(lease: lease, observedMs: 1)
+    }
+  }
 }

@@ -154,6 +154,21 @@ public final class PlacementEngine: Sendable {
     }
   }
 
+  /// Releases `lease` as if its request never ran: no estimate is learnt and no error counted.
+  /// For a placement whose answer never reached its client (a server replaced it with
+  /// `audit_unavailable`); the recorder, if it can, gets a completion with status `error`.
+  /// An unknown lease is ignored: it was completed or expired already.
+  public func cancel(lease: String) {
+    state.withLock { state in
+      let now = clock.now()
+      guard
+        let released = try? state.complete(
+          lease: lease, observedMs: 0, status: .error, now: now, learn: false)
+      else { return }
+      _ = try? recorder?.record(released, lease: lease, observedMs: 0, status: .error)
+    }
+  }
+
   /// Marks endpoint `id` up or down. A down endpoint is no candidate; marking it up also ends
   /// an outlier ejection.
   public func setHealth(ofEndpoint id: String, up: Bool) throws(PlacementError) {

@@ -1,4 +1,5 @@
 import Placement
+import PlacementAudit
 import PlacementJSON
 import PlacementSealing
 import PlacementServer
@@ -22,7 +23,7 @@ extension Subcommand {
       words,
       options: [
         "--topology", "--policies", "--seed", "--max-line", "--model", "--budget", "--bytes",
-        "--tag", "--priority", "--source", "--id", "--socket",
+        "--tag", "--priority", "--source", "--id", "--socket", "--audit-dir", "--audit-key",
       ],
       flags: ["--help", "--json", "--explain"])
     if arguments.isSet("--help") {
@@ -31,7 +32,8 @@ extension Subcommand {
     }
     let single = arguments.value("--model") != nil || arguments.value("--budget") != nil
     if let socket = arguments.value("--socket") {
-      for local in ["--topology", "--policies", "--seed"] where arguments.value(local) != nil {
+      for local in ["--topology", "--policies", "--seed", "--audit-dir", "--audit-key"]
+      where arguments.value(local) != nil {
         throw UsageError(
           "\(local) configures an in-process engine; the daemon at --socket has its own")
       }
@@ -47,10 +49,13 @@ extension Subcommand {
       }
       return try relay(to: client)
     }
-    let engine = try makeEngine(arguments)
+    let (engine, audit) = try makeEngine(arguments)
+    defer { try? audit?.close(reason: "end of input") }
     let handler = ProtocolHandler(engine: engine)
     if single {
-      return try placeOne(arguments, engine: engine, handler: handler)
+      let status = try placeOne(arguments, engine: engine, handler: handler)
+      try audit?.waitUntilDurable(audit?.head.sequence ?? 0)
+      return status
     }
     let maximumLength = try arguments.integer("--max-line") ?? 1 << 20
     guard maximumLength > 0 else {
@@ -62,7 +67,7 @@ extension Subcommand {
       switch line {
       case .text(let text):
         if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-        response = handler.respond(to: text)
+        response = answered(handler.respond(to: text), audit: audit)
       case .tooLong(let length):
         response = ProtocolHandler.errorLine(
           WireError(
@@ -76,6 +81,7 @@ extension Subcommand {
 
   private static let placeUsage = """
     usage: placement place [--topology FILE] [--policies DIR] [--seed N] [--max-line BYTES]
+                           [--audit-dir DIR [--audit-key FILE]]
            placement place --model NAME --budget MS [--bytes N] [--tag TAG]... [--priority P]
                            [--source S] [--id ID] [--explain] [--json]
 
@@ -86,20 +92,56 @@ extension Subcommand {
     With --model and --budget: places one request and prints the decision for a person
     (--json: the wire protocol's response line; --explain: every candidate, nothing taken).
 
+    With --audit-dir, every decision and completion is recorded there (DESIGN.md section 9) and
+    each answer is written only once its record is. `placement place --socket PATH` relays
+    request lines to a running daemon instead (its own topology, policies and audit log).
+
     Defaults: the demo topology and the default policies of this checkout.
 
     """
 
-  static func makeEngine(_ arguments: CommandArguments) throws -> PlacementEngine {
-    let topology = try Topology.load(contentsOfFile: DefaultLocations.topology(arguments))
-    let policies = try PolicySet.load(directory: DefaultLocations.policies(arguments))
+  /// The in-process engine, recording to the audit log of `--audit-dir` when one is given.
+  static func makeEngine(_ arguments: CommandArguments) throws -> (PlacementEngine, AuditLog?) {
+    let topologyPath = DefaultLocations.topology(arguments)
+    let policiesPath = DefaultLocations.policies(arguments)
+    let topology = try Topology.load(contentsOfFile: topologyPath)
+    let policies = try PolicySet.load(directory: policiesPath)
     var configuration = EngineConfiguration()
     if let seed = try arguments.integer("--seed") {
       configuration.seed = UInt64(bitPattern: Int64(seed))
     }
-    return PlacementEngine(
+    var audit: AuditLog?
+    if let directory = arguments.value("--audit-dir") {
+      try FileManager.default.createDirectory(
+        atPath: directory, withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o750])
+      audit = try AuditLog(
+        configuration: AuditConfiguration(
+          directory: directory,
+          key: try arguments.value("--audit-key").map(AuditKey.load(fromFile:))),
+        topologyHash: try AuditDigest.file(topologyPath),
+        policyHash: try AuditDigest.policyDirectory(policiesPath))
+      configuration.reportsCandidates = true
+    } else if arguments.value("--audit-key") != nil {
+      throw UsageError("--audit-key needs --audit-dir")
+    }
+    let engine = PlacementEngine(
       topology: topology, policies: policies, configuration: configuration,
-      sealer: HPKEPayloadSealer())
+      sealer: HPKEPayloadSealer(), recorder: audit)
+    return (engine, audit)
+  }
+
+  /// `response`, once the audit log (if any) has every record taken so far; an
+  /// `audit_unavailable` error line when it cannot have them.
+  private static func answered(_ response: [UInt8], audit: AuditLog?) -> [UInt8] {
+    guard let audit else { return response }
+    do {
+      try audit.waitUntilDurable(audit.head.sequence)
+      return response
+    } catch {
+      return ProtocolHandler.errorLine(
+        WireError(.auditUnavailable, "the audit log cannot be written: \(error)"))
+    }
   }
 
   /// The request the single-request flags describe, and its budget.

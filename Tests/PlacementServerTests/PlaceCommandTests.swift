@@ -62,4 +62,27 @@ import Testing
     #expect(result.status == 2)
     #expect(result.errors.contains("--bytes"))
   }
+
+  @Test func anAuditDirectoryRecordsEveryAnsweredDecision() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pl-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let place = try PlacementProcess(["place", "--audit-dir", directory.path])
+    var ids: [String] = []
+    for index in 0..<3 {
+      try place.send(
+        #"{"op":"place","id":"\#(index)","model":"detector-s","latency_budget_ms":80}"# + "\n")
+      let decision = try #require(try place.readObject()["decision"] as? [String: Any])
+      ids.append(try #require(decision["decision_id"] as? String))
+      // Answered, so already in the log.
+      let log = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        .filter { $0.hasSuffix(".jsonl") }
+        .map { try String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8) }
+        .joined()
+      #expect(log.contains(ids[index]))
+    }
+    try place.finishInput()
+    #expect(place.wait().status == 0)
+    let verify = try PlacementProcess(["audit", "verify", directory.path])
+    #expect(verify.wait().status == 0)
+  }
 }

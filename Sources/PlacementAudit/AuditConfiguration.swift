@@ -19,6 +19,11 @@ public struct AuditConfiguration: Sendable {
   /// Fields replaced by their keyed digest in every record, from ``AuditLog/maskableFields``
   /// (for example `request.source`); needs a ``key``. Each record says which fields it masked.
   public var maskedFields: [String]
+  /// In `buffered` mode, how long the writer thread waits before taking records itself. A
+  /// server whose event loop calls ``AuditLog/writeNow()`` every round sets a millisecond or
+  /// two, so that its answers do not wait for the writer thread to wake; the default, zero,
+  /// suits an embedder that waits with ``AuditLog/waitUntilDurable(_:)``.
+  public var writerLinger: Duration = .zero
 
   /// Creates a configuration; every value but the directory has a default.
   public init(

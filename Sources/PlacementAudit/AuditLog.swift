@@ -1,5 +1,6 @@
 import Placement
 import PlacementSealing
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -46,6 +47,10 @@ public final class AuditLog: DecisionRecorder, Sendable {
   private let encoder: AuditRecordEncoder
   private let state: ConditionLock<WriterState>
   private let file: SegmentFile
+  /// Held while a batch is taken from the state and written (and synced), by the writer thread
+  /// or by a server's event loop in ``writeNow()``: batches reach the file in the order they
+  /// were taken, whichever thread writes them.
+  private let writing = Mutex(())
   private let retryInterval: UInt64 = 200_000_000
 
   /// Opens (or creates) the log in `configuration.directory`, recovers from a crash (the chain
@@ -209,12 +214,15 @@ public final class AuditLog: DecisionRecorder, Sendable {
       state.chunks[last].lastSequence = sequence
       state.chunks[last].lastHashHex = hex
     } else {
+      let startsBatch = state.chunks.isEmpty
+      if startsBatch { state.pendingSince = ConditionLock<WriterState>.now() }
       state.chunks.append(
         Chunk(
           segment: state.segment, bytes: line, firstSequence: sequence, lastSequence: sequence,
           lastHashHex: hex))
+      // The writer thread needs waking only when a batch starts: later records join it.
+      if startsBatch { self.state.broadcast(0) }
     }
-    self.state.broadcast(0)
   }
 
   // MARK: Commit
@@ -262,6 +270,48 @@ public final class AuditLog: DecisionRecorder, Sendable {
       on: 1, until: { $0.synced >= last || $0.failure != nil || $0.writerExited },
       then: { $0.synced >= last ? nil : AuditError.unavailable($0.failure ?? "the log is closed") })
     if let outcome { throw outcome }
+  }
+
+  /// In `buffered` mode, writes every record taken so far on the calling thread, so that a
+  /// server answering from an event loop need not wait for the writer thread to wake: one
+  /// `write(2)` for all the records taken since the last one (group commit on the caller's
+  /// thread); their waiters' callbacks run before it returns.
+  ///
+  /// Does nothing in `durable` mode (the writer thread writes and syncs), while the log is
+  /// failing or closing (the writer thread retries or stops), or when another thread is
+  /// writing (that thread takes these records too). On a write error the records go back to the
+  /// writer thread, which handles the failure as the configured behaviour says.
+  public func writeNow() {
+    guard configuration.durability == .buffered else { return }
+    let outcome = writing.withLockIfAvailable {
+      _ -> (ready: [(@Sendable (AuditError?) -> Void, AuditError?)], handBack: Bool) in
+      let chunks = state.withLock { state -> [Chunk] in
+        guard state.retryAt == nil, state.failure == nil, !state.closing else { return [] }
+        let chunks = state.chunks
+        state.chunks = []
+        return chunks
+      }
+      guard !chunks.isEmpty else { return ([], false) }
+      var written = 0
+      var bytes = 0
+      for chunk in chunks {
+        guard file.write(chunk) == nil else { break }
+        written += 1
+        bytes += chunk.bytes.count
+      }
+      let ready = state.withLock { state in
+        if written < chunks.count { state.chunks = Array(chunks[written...]) + state.chunks }
+        return self.apply(
+          &state, chunks: Array(chunks[..<written]), written: written, bytes: bytes,
+          synced: false, error: nil, closing: false
+        ).0
+      }
+      return (ready, written < chunks.count)
+    }
+    guard let outcome else { return }
+    if outcome.handBack { state.broadcast(0) }
+    state.broadcast(1)
+    for (callback, result) in outcome.ready { callback(result) }
   }
 
   /// The counters since the log opened, for metrics and status.
@@ -316,26 +366,40 @@ public final class AuditLog: DecisionRecorder, Sendable {
     let syncInterval =
       UInt64(configuration.syncInterval.components.seconds) * 1_000_000_000
       + UInt64(configuration.syncInterval.components.attoseconds / 1_000_000_000)
+    // In buffered mode a server's event loop writes its own batches (writeNow); the writer
+    // thread lingers this long before taking records itself, as the fallback.
+    let linger: UInt64 =
+      configuration.durability == .buffered
+      ? UInt64(configuration.writerLinger.components.seconds) * 1_000_000_000
+        + UInt64(configuration.writerLinger.components.attoseconds / 1_000_000_000) : 0
     var lastSync = ConditionLock<WriterState>.now()
     while true {
       let syncDeadline = lastSync + syncInterval
-      let (chunks, closing, syncDue) = state.wait(
+      state.wait(
         on: 0,
         until: { state in
           let now = ConditionLock<WriterState>.now()
           if state.closing { return true }
           if let retry = state.retryAt { return now >= retry }
-          if !state.chunks.isEmpty || state.syncRequested { return true }
+          if state.syncRequested { return true }
+          if !state.chunks.isEmpty && now >= state.pendingSince + linger { return true }
           return state.written > state.synced && now >= syncDeadline
         },
-        deadline: {
-          let pending = state.withLockedPeek()
+        deadlineOf: { state in
           var deadline: UInt64? = nil
-          if pending.unsynced { deadline = syncDeadline }
-          if let retry = pending.retryAt { deadline = min(deadline ?? retry, retry) }
+          if state.written > state.synced { deadline = syncDeadline }
+          if let retry = state.retryAt { deadline = min(deadline ?? retry, retry) }
+          if !state.chunks.isEmpty {
+            let taken = state.pendingSince + linger
+            deadline = min(deadline ?? taken, taken)
+          }
           return deadline
-        }(),
-        then: { state -> ([Chunk], Bool, Bool) in
+        },
+        then: { _ in () })
+      // Take the batch and write it holding `writing`, so that an event loop writing in
+      // between (writeNow) can never put a later batch in the file before this one.
+      let (callbacks, exit) = writing.withLock { _ in
+        let (chunks, closing, syncDue) = state.withLock { state -> ([Chunk], Bool, Bool) in
           let now = ConditionLock<WriterState>.now()
           if let retry = state.retryAt, now < retry, !state.closing { return ([], false, false) }
           // A retry after a failure also syncs: a failed fdatasync is retried that way.
@@ -346,36 +410,38 @@ public final class AuditLog: DecisionRecorder, Sendable {
           state.chunks = []
           state.syncRequested = false
           return (chunks, state.closing, due)
-        })
-      var error: (code: Int32, operation: String)?
-      var writtenChunks = 0
-      var bytes = 0
-      for chunk in chunks {
-        if let failure = file.write(chunk) {
-          error = failure
-          break
         }
-        writtenChunks += 1
-        bytes += chunk.bytes.count
-      }
-      var synced = false
-      let mustSync =
-        (configuration.durability == .durable && writtenChunks > 0) || syncDue || closing
-      if error == nil, mustSync, file.isOpen {
-        if let failure = file.sync() {
-          error = failure
-        } else {
+        var error: (code: Int32, operation: String)?
+        var writtenChunks = 0
+        var bytes = 0
+        for chunk in chunks {
+          if let failure = file.write(chunk) {
+            error = failure
+            break
+          }
+          writtenChunks += 1
+          bytes += chunk.bytes.count
+        }
+        var synced = false
+        let mustSync =
+          (configuration.durability == .durable && writtenChunks > 0) || syncDue || closing
+        if error == nil, mustSync, file.isOpen {
+          if let failure = file.sync() {
+            error = failure
+          } else {
+            synced = true
+            lastSync = ConditionLock<WriterState>.now()
+          }
+        } else if mustSync, !file.isOpen, error == nil {
           synced = true
           lastSync = ConditionLock<WriterState>.now()
         }
-      } else if mustSync, !file.isOpen, error == nil {
-        synced = true
-        lastSync = ConditionLock<WriterState>.now()
-      }
-      let (callbacks, exit) = state.withLock { state in
-        self.apply(
-          &state, chunks: chunks, written: writtenChunks, bytes: bytes, synced: synced,
-          error: error, closing: closing)
+        let (callbacks, exit) = state.withLock { state in
+          self.apply(
+            &state, chunks: chunks, written: writtenChunks, bytes: bytes, synced: synced,
+            error: error, closing: closing)
+        }
+        return (callbacks, exit)
       }
       state.broadcast(1)
       for (callback, outcome) in callbacks { callback(outcome) }
@@ -558,6 +624,8 @@ struct WriterState: Sendable {
   let durable: Bool
   let continues: Bool
   var chunks: [Chunk] = []
+  /// When `chunks` last went from empty to not: the writer thread lingers from there.
+  var pendingSince: UInt64 = 0
   var written: UInt64 = 0
   var synced: UInt64 = 0
   var lastWrittenHex: [UInt8] = []
@@ -602,13 +670,9 @@ struct WriterState: Sendable {
 }
 
 extension ConditionLock<WriterState> {
-  /// What the writer needs to choose how long to sleep.
-  func withLockedPeek() -> (unsynced: Bool, retryAt: UInt64?) {
-    withLock { ($0.written > $0.synced, $0.retryAt) }
-  }
 }
 
-/// The open segment; touched only by the writer thread.
+/// The open segment; touched only by the thread holding the log's `writing` lock.
 final class SegmentFile: @unchecked Sendable {
   let directory: String
   private(set) var descriptor: Int32 = -1

@@ -62,6 +62,28 @@ final class ConditionLock<Value>: @unchecked Sendable {
     return body(&value)
   }
 
+  /// As ``wait(on:until:deadline:then:)``, with the deadline worked out from the value again
+  /// after every wake-up (nil: no deadline).
+  func wait<R>(
+    on channel: Int, until ready: (inout Value) -> Bool,
+    deadlineOf deadline: (inout Value) -> UInt64?,
+    then body: (inout Value) -> R
+  ) -> R {
+    pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    while !ready(&value) {
+      if let deadline = deadline(&value) {
+        if Self.now() >= deadline { break }
+        var spec = timespec(
+          tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+        pthread_cond_timedwait(condition + channel, mutex, &spec)
+      } else {
+        pthread_cond_wait(condition + channel, mutex)
+      }
+    }
+    return body(&value)
+  }
+
   /// Wakes every thread waiting on `channel`; call it with the mutex held or just after.
   func broadcast(_ channel: Int) { pthread_cond_broadcast(condition + channel) }
 

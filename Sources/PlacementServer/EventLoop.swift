@@ -141,7 +141,12 @@ private struct LoopState {
           service(descriptor, flags: flags)
         }
       }
-      if !holding.isEmpty { releaseCommittedAnswers() }
+      if !holding.isEmpty {
+        // Write this iteration's records here rather than wait for the audit writer thread
+        // (buffered mode): one write(2) for every answer held in this round.
+        shared.audit?.writeNow()
+        releaseCommittedAnswers()
+      }
       let now = Self.now()
       if !draining && shared.stopping.load(ordering: .acquiring) { beginDraining(now: now) }
       if draining {

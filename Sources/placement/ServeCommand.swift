@@ -143,6 +143,9 @@ extension Subcommand {
       configuration.failureBehavior = behavior
     }
     configuration.maskedFields = arguments.allValues("--audit-mask")
+    // The event loops write each round's records themselves (AuditLog.writeNow); the log's
+    // writer thread only picks up what they leave.
+    configuration.writerLinger = .milliseconds(2)
     if let size = try positive(arguments, "--audit-segment-size") {
       configuration.segmentSize = size
     }

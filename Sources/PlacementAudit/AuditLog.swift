@@ -51,6 +51,8 @@ public final class AuditLog: DecisionRecorder, Sendable {
   /// or by a server's event loop in ``writeNow()``: batches reach the file in the order they
   /// were taken, whichever thread writes them.
   private let writing = Mutex(())
+  /// ``AuditConfiguration/writerLinger`` in nanoseconds, in `buffered` mode; 0 otherwise.
+  private let lingerNanoseconds: UInt64
   private let retryInterval: UInt64 = 200_000_000
 
   /// Opens (or creates) the log in `configuration.directory`, recovers from a crash (the chain
@@ -83,6 +85,12 @@ public final class AuditLog: DecisionRecorder, Sendable {
     try AuditSegments.makeDirectory(configuration.directory)
     let recovery = try Self.recover(configuration.directory, hasher: hasher)
     self.configuration = configuration
+    let linger = configuration.writerLinger.components
+    lingerNanoseconds =
+      configuration.durability == .buffered
+      ? UInt64(max(0, linger.seconds)) * 1_000_000_000
+        + UInt64(max(0, linger.attoseconds) / 1_000_000_000)
+      : 0
     self.recovery = recovery
     encoder = AuditRecordEncoder(hasher: hasher, masked: Set(configuration.maskedFields))
     let segment = AuditSegments.number(ofName: recovery.segment)!
@@ -220,8 +228,10 @@ public final class AuditLog: DecisionRecorder, Sendable {
         Chunk(
           segment: state.segment, bytes: line, firstSequence: sequence, lastSequence: sequence,
           lastHashHex: hex))
-      // The writer thread needs waking only when a batch starts: later records join it.
-      if startsBatch { self.state.broadcast(0) }
+      // The writer thread needs waking only when a batch starts (later records join it), and
+      // not at all when it lingers: it then wakes by itself every linger, as the fallback for
+      // the event loops that write their own batches (writeNow).
+      if startsBatch && lingerNanoseconds == 0 { self.state.broadcast(0) }
     }
   }
 
@@ -368,10 +378,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
       + UInt64(configuration.syncInterval.components.attoseconds / 1_000_000_000)
     // In buffered mode a server's event loop writes its own batches (writeNow); the writer
     // thread lingers this long before taking records itself, as the fallback.
-    let linger: UInt64 =
-      configuration.durability == .buffered
-      ? UInt64(configuration.writerLinger.components.seconds) * 1_000_000_000
-        + UInt64(configuration.writerLinger.components.attoseconds / 1_000_000_000) : 0
+    let linger = lingerNanoseconds
     var lastSync = ConditionLock<WriterState>.now()
     while true {
       let syncDeadline = lastSync + syncInterval
@@ -392,6 +399,10 @@ public final class AuditLog: DecisionRecorder, Sendable {
           if !state.chunks.isEmpty {
             let taken = state.pendingSince + linger
             deadline = min(deadline ?? taken, taken)
+          } else if linger > 0 {
+            // Not woken for new batches: look again one linger from now.
+            let next = ConditionLock<WriterState>.now() + linger
+            deadline = min(deadline ?? next, next)
           }
           return deadline
         },

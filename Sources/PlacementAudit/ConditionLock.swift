@@ -47,19 +47,7 @@ final class ConditionLock<Value>: @unchecked Sendable {
     on channel: Int, until ready: (inout Value) -> Bool, deadline: UInt64? = nil,
     then body: (inout Value) -> R
   ) -> R {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    while !ready(&value) {
-      if let deadline {
-        if Self.now() >= deadline { break }
-        var spec = timespec(
-          tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
-        pthread_cond_timedwait(condition + channel, mutex, &spec)
-      } else {
-        pthread_cond_wait(condition + channel, mutex)
-      }
-    }
-    return body(&value)
+    wait(on: channel, until: ready, deadlineOf: { _ in deadline }, then: body)
   }
 
   /// As ``wait(on:until:deadline:then:)``, with the deadline worked out from the value again

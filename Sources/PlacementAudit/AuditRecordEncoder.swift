@@ -52,12 +52,6 @@ struct AuditRecordEncoder: Sendable {
     writer.endObject()
   }
 
-  private static func strings(_ values: [String], _ writer: inout JSONWriter) {
-    writer.beginArray()
-    for value in values { writer.value(value) }
-    writer.endArray()
-  }
-
   func decision(
     _ decision: Decision, request: PlacementRequest, topology: String, policies: String
   ) -> [UInt8] {
@@ -81,7 +75,7 @@ struct AuditRecordEncoder: Sendable {
         writer.null()
       }
       writer.key("tags")
-      Self.strings(request.tags.sorted().map { field("request.tags", $0) }, &writer)
+      writer.value(request.tags.sorted().map { field("request.tags", $0) })
       writer.key("priority")
       writer.value(request.priority.rawValue)
       writer.key("source")
@@ -89,7 +83,7 @@ struct AuditRecordEncoder: Sendable {
       writer.endObject()
       if !masked.isEmpty {
         writer.key("masked")
-        Self.strings(masked.sorted(), &writer)
+        writer.value(masked.sorted())
       }
       switch decision.outcome {
       case .placed(let assignment):
@@ -124,7 +118,7 @@ struct AuditRecordEncoder: Sendable {
         if let lowest = rejection.lowestEstimateMs { writer.value(lowest) } else { writer.null() }
       }
       writer.key("rules")
-      Self.strings(decision.rules, &writer)
+      writer.value(decision.rules)
       writer.key("candidates")
       writer.beginArray()
       for candidate in decision.candidates {
@@ -142,7 +136,7 @@ struct AuditRecordEncoder: Sendable {
         writer.key("in_flight")
         writer.value(candidate.inFlight)
         writer.key("rules")
-        Self.strings(candidate.rules, &writer)
+        writer.value(candidate.rules)
         writer.key("excluded")
         switch candidate.exclusion {
         case nil: writer.null()
@@ -150,11 +144,11 @@ struct AuditRecordEncoder: Sendable {
         case .forbidden(let rules):
           writer.value("forbidden")
           writer.key("excluded_by")
-          Self.strings(rules, &writer)
+          writer.value(rules)
         case .noPublicKey(let rules):
           writer.value("no_public_key")
           writer.key("excluded_by")
-          Self.strings(rules, &writer)
+          writer.value(rules)
         }
         writer.endObject()
       }
@@ -201,7 +195,7 @@ struct AuditRecordEncoder: Sendable {
       writer.key("keyed")
       writer.value(hasher.isKeyed)
       writer.key("masked")
-      Self.strings(masked.sorted(), &writer)
+      writer.value(masked.sorted())
       writer.key("segment")
       writer.value(segment)
       writer.key("topology")

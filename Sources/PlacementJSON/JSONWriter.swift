@@ -72,6 +72,13 @@ package struct JSONWriter: Sendable {
     needsComma = true
   }
 
+  /// Writes an array of strings.
+  package mutating func value(_ strings: [String]) {
+    beginArray()
+    for string in strings { value(string) }
+    endArray()
+  }
+
   /// Writes `value` whole.
   package mutating func value(_ value: JSONValue) {
     switch value {

@@ -59,7 +59,7 @@ enum DecisionEncoder {
       }
     }
     writer.key("rules")
-    write(decision.rules, into: &writer)
+    writer.value(decision.rules)
     if !decision.candidates.isEmpty {
       writer.key("candidates")
       writer.beginArray()
@@ -83,7 +83,7 @@ enum DecisionEncoder {
     writer.key("in_flight")
     writer.value(candidate.inFlight)
     writer.key("rules")
-    write(candidate.rules, into: &writer)
+    writer.value(candidate.rules)
     if let exclusion = candidate.exclusion {
       writer.key("excluded")
       writer.beginObject()
@@ -92,11 +92,11 @@ enum DecisionEncoder {
       case .forbidden(let rules):
         writer.value("forbidden")
         writer.key("rules")
-        write(rules, into: &writer)
+        writer.value(rules)
       case .noPublicKey(let rules):
         writer.value("no_public_key")
         writer.key("rules")
-        write(rules, into: &writer)
+        writer.value(rules)
       case .overBudget:
         writer.value("over_budget")
       }
@@ -211,11 +211,5 @@ enum DecisionEncoder {
     writer.key("target_utilization")
     writer.value(signal.targetUtilization)
     writer.endObject()
-  }
-
-  static func write(_ strings: [String], into writer: inout JSONWriter) {
-    writer.beginArray()
-    for string in strings { writer.value(string) }
-    writer.endArray()
   }
 }

@@ -188,9 +188,7 @@ extension Subcommand {
     writer.key("payload_bytes")
     writer.value(request.payloadBytes)
     writer.key("tags")
-    writer.beginArray()
-    for tag in request.tags.sorted() { writer.value(tag) }
-    writer.endArray()
+    writer.value(request.tags.sorted())
     writer.key("priority")
     writer.value(request.priority.rawValue)
     if !request.source.isEmpty {

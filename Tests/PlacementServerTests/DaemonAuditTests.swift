@@ -51,7 +51,7 @@ import Testing
 
   @Test func aLogThatCannotBeWrittenAnswersAuditUnavailable() throws {
     let daemon = try DaemonFixture(start: false)
-    try daemon.limitFileSize(kilobytes: 24)
+    try daemon.limitFileSize(blocks: 24)  // 12 KiB: a few dozen records
     try daemon.launch()
     let client = try daemon.client()
     var placed = 0

@@ -41,12 +41,12 @@ final class DaemonFixture {
     if start { try launch() }
   }
 
-  /// Runs the daemon under a file-size limit of `kilobytes` (the shell's `ulimit -f`), so
-  /// that its audit log runs out of room.
-  func limitFileSize(kilobytes: Int) throws {
+  /// Runs the daemon under the shell's file-size limit `ulimit -f BLOCKS` (POSIX counts
+  /// 512-byte blocks, as Debian's /bin/sh does), so that its audit log runs out of room.
+  func limitFileSize(blocks: Int) throws {
     let arguments = process.arguments ?? []
     process.arguments =
-      ["-c", "ulimit -f \(kilobytes / 1) && exec \"$0\" \"$@\"", try PlacementProcess.binary.path]
+      ["-c", "ulimit -f \(blocks) && exec \"$0\" \"$@\"", try PlacementProcess.binary.path]
       + arguments
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
   }

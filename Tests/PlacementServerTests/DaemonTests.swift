@@ -285,8 +285,9 @@ import Testing
   }
 
   @Test func theMetricsFileIsWrittenForTheTextfileCollector() throws {
-    let daemon = try DaemonFixture()
-    let path = daemon.directory.appendingPathComponent("placement.prom").path
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("placement-\(UUID()).prom").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
     let withFile = try DaemonFixture(["--metrics-file", path, "--metrics-interval", "0.2"])
     _ = try withFile.ask(#"{"op":"place","model":"detector-s","latency_budget_ms":80}"#)
     var text = ""
@@ -297,7 +298,6 @@ import Testing
     }
     #expect(text.contains("# TYPE placement_decisions_total counter"))
     #expect(text.contains(#"outcome="placed"} 1"#))
-    _ = daemon
   }
 }
 

@@ -7,7 +7,8 @@ struct DecisionBenchmark {
   /// Which sites to measure: `demo` and generated sizes (numbers of endpoints).
   var sites: [String] = ["demo", "10", "100", "1000"]
 
-  /// One request per sample line of `fixtures/requests.jsonl`, kept as engine requests.
+  /// Six requests of the kinds in `fixtures/requests.jsonl`: a pii frame, a large frame, an LLM
+  /// prompt, eu-only audio, a restricted frame, a sheddable sensor window.
   static let demoRequests: [PlacementRequest] = [
     PlacementRequest(
       model: "detector-s", latencyBudgetMs: 80, payloadBytes: 250_000, tags: ["pii"]),

@@ -2,43 +2,73 @@
 ///
 /// Commas are placed automatically: call ``key(_:)`` before each member's value inside an
 /// object, and the value functions in order inside an array.
-package struct JSONWriter: Sendable {
-  /// The UTF-8 written so far.
-  package private(set) var bytes: [UInt8] = []
+///
+/// The writer owns a plain buffer it grows itself: an answer line is a hundred small appends,
+/// and an array's uniqueness and capacity checks on each of them cost more than the bytes.
+/// It cannot be copied, so the buffer has exactly one owner, which frees it.
+package struct JSONWriter: ~Copyable {
+  private var base: UnsafeMutablePointer<UInt8>
+  private var count = 0
+  private var capacity: Int
   private var needsComma = false
 
-  package init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+  package init(capacity: Int = 256) {
+    self.capacity = max(capacity, 16)
+    base = .allocate(capacity: self.capacity)
+  }
+
+  deinit { base.deallocate() }
+
+  /// The UTF-8 written so far.
+  package var bytes: [UInt8] { Array(written) }
 
   /// The text written so far.
-  package var text: String { String(decoding: bytes, as: UTF8.self) }
+  package var text: String { String(decoding: written, as: UTF8.self) }
+
+  private var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
   package mutating func beginObject() {
     separate()
-    bytes.append(UInt8(ascii: "{"))
+    append(UInt8(ascii: "{"))
     needsComma = false
   }
 
   package mutating func endObject() {
-    bytes.append(UInt8(ascii: "}"))
+    append(UInt8(ascii: "}"))
     needsComma = true
   }
 
   package mutating func beginArray() {
     separate()
-    bytes.append(UInt8(ascii: "["))
+    append(UInt8(ascii: "["))
     needsComma = false
   }
 
   package mutating func endArray() {
-    bytes.append(UInt8(ascii: "]"))
+    append(UInt8(ascii: "]"))
     needsComma = true
   }
 
-  /// Writes `"key":`; the member's value comes next.
-  package mutating func key(_ key: String) {
+  /// Writes `"key":` for a key known when the program is written, which needs no escaping;
+  /// the member's value comes next.
+  package mutating func key(_ key: StaticString) {
+    separate()
+    reserve(key.utf8CodeUnitCount + 3)
+    base[count] = UInt8(ascii: "\"")
+    (base + count + 1).initialize(from: key.utf8Start, count: key.utf8CodeUnitCount)
+    count += key.utf8CodeUnitCount + 1
+    base[count] = UInt8(ascii: "\"")
+    base[count + 1] = UInt8(ascii: ":")
+    count += 2
+    needsComma = false
+  }
+
+  /// Writes `"key":` for a key read from data, escaping what JSON requires; the member's
+  /// value comes next.
+  package mutating func key(escaping key: String) {
     separate()
     appendQuoted(key)
-    bytes.append(UInt8(ascii: ":"))
+    append(UInt8(ascii: ":"))
     needsComma = false
   }
 
@@ -50,25 +80,36 @@ package struct JSONWriter: Sendable {
 
   package mutating func value(_ number: Double) {
     separate()
-    bytes.append(contentsOf: Self.format(number).utf8)
+    if number.rounded(.towardZero) == number, abs(number) < 1e15,
+      number != 0 || number.sign == .plus
+    {
+      // Whole numbers are most of what is written: their digits, then ".0", as `description`
+      // would write them.
+      appendDigits(of: Int(number))
+      append(UInt8(ascii: "."))
+      append(UInt8(ascii: "0"))
+    } else {
+      var text = Self.format(number)
+      text.withUTF8 { append($0) }
+    }
     needsComma = true
   }
 
   package mutating func value(_ number: Int) {
     separate()
-    bytes.append(contentsOf: String(number).utf8)
+    appendDigits(of: number)
     needsComma = true
   }
 
   package mutating func value(_ bool: Bool) {
     separate()
-    bytes.append(contentsOf: (bool ? "true" : "false").utf8)
+    append(bool ? "true" : "false")
     needsComma = true
   }
 
   package mutating func null() {
     separate()
-    bytes.append(contentsOf: "null".utf8)
+    append("null")
     needsComma = true
   }
 
@@ -93,7 +134,7 @@ package struct JSONWriter: Sendable {
     case .object(let object):
       beginObject()
       for member in object.members {
-        key(member.key)
+        key(escaping: member.key)
         self.value(member.value)
       }
       endObject()
@@ -103,7 +144,7 @@ package struct JSONWriter: Sendable {
   /// Writes bytes that are already one JSON value.
   package mutating func raw(_ json: some Sequence<UInt8>) {
     separate()
-    bytes.append(contentsOf: json)
+    for byte in json { append(byte) }
     needsComma = true
   }
 
@@ -113,41 +154,105 @@ package struct JSONWriter: Sendable {
     number.isFinite ? number.description : "null"
   }
 
+  /// The text so far with a newline after it, for a JSON Lines record.
+  package mutating func finishLine() -> [UInt8] {
+    append(UInt8(ascii: "\n"))
+    needsComma = false
+    return bytes
+  }
+
+  // MARK: the buffer
+
+  @inline(__always)
+  private mutating func reserve(_ extra: Int) {
+    if count + extra > capacity { grow(toHold: count + extra) }
+  }
+
+  private mutating func grow(toHold needed: Int) {
+    let grown = max(needed, capacity * 2)
+    let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+    larger.initialize(from: base, count: count)
+    base.deallocate()
+    base = larger
+    capacity = grown
+  }
+
+  @inline(__always)
+  private mutating func append(_ byte: UInt8) {
+    reserve(1)
+    base[count] = byte
+    count += 1
+  }
+
+  private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+    guard let source = buffer.baseAddress, !buffer.isEmpty else { return }
+    reserve(buffer.count)
+    (base + count).initialize(from: source, count: buffer.count)
+    count += buffer.count
+  }
+
+  private mutating func append(_ text: StaticString) {
+    append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  private mutating func appendDigits(of number: Int) {
+    if number < 0 {
+      guard number != .min else {
+        var text = String(number)
+        text.withUTF8 { append($0) }
+        return
+      }
+      append(UInt8(ascii: "-"))
+    }
+    var magnitude = number.magnitude
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+      var start = 20
+      repeat {
+        start -= 1
+        digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+      } while magnitude > 0
+      append(UnsafeBufferPointer(rebasing: digits[start..<20]))
+    }
+  }
+
   private mutating func separate() {
-    if needsComma { bytes.append(UInt8(ascii: ",")) }
+    if needsComma { append(UInt8(ascii: ",")) }
   }
 
   private mutating func appendQuoted(_ string: String) {
-    bytes.append(UInt8(ascii: "\""))
+    append(UInt8(ascii: "\""))
     var string = string
     string.withUTF8 { utf8 in
       // Most strings need no escape: copy runs of plain bytes whole.
       var runStart = 0
-      for (index, byte) in utf8.enumerated()
-      where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-        appendEscape(byte)
-        runStart = index + 1
+      var index = 0
+      while index < utf8.count {
+        let byte = utf8[index]
+        if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+          append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+          appendEscape(byte)
+          runStart = index + 1
+        }
+        index += 1
       }
-      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+      append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
     }
-    bytes.append(UInt8(ascii: "\""))
+    append(UInt8(ascii: "\""))
   }
 
   private mutating func appendEscape(_ byte: UInt8) {
     switch byte {
-    case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-    case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-    case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-    case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-    case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+    case UInt8(ascii: "\""): append(#"\""#)
+    case UInt8(ascii: "\\"): append(#"\\"#)
+    case 0x0A: append(#"\n"#)
+    case 0x0D: append(#"\r"#)
+    case 0x09: append(#"\t"#)
     default:
       let hex: StaticString = "0123456789abcdef"
-      bytes.append(contentsOf: [
-        UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-        hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0xF)],
-      ])
+      append(#"\u00"#)
+      append(hex.utf8Start[Int(byte >> 4)])
+      append(hex.utf8Start[Int(byte & 0xF)])
     }
   }
-
 }

@@ -164,7 +164,7 @@ enum DecisionEncoder {
       writer.key("compute_estimates_ms")
       writer.beginObject()
       for (model, estimate) in endpoint.computeEstimatesMs.sorted(by: { $0.key < $1.key }) {
-        writer.key(model)
+        writer.key(escaping: model)
         writer.value(estimate)
       }
       writer.endObject()

@@ -253,6 +253,9 @@ private struct LoopState {
       if count > 0 {
         received += count
         connection.input.append(contentsOf: chunk[0..<count])
+        // A short read took all there was; epoll is level-triggered and reports the rest,
+        // so no second recv just to hear EAGAIN.
+        if count < chunk.count { break }
         continue
       }
       if count == 0 {
@@ -282,7 +285,7 @@ private struct LoopState {
     let limit = configuration.maximumLineLength
     while connection.pendingOutput < configuration.outputHighWater {
       guard
-        let newline = connection.input[connection.scanned...].firstIndex(of: UInt8(ascii: "\n"))
+        let newline = connection.input.indexOfNewline(from: connection.scanned)
       else {
         connection.scanned = connection.input.count
         let buffered = connection.input.count - connection.start
@@ -487,7 +490,7 @@ private struct LoopState {
   }
 
   func hasUnansweredLine(_ connection: Connection) -> Bool {
-    connection.input[connection.start...].contains(UInt8(ascii: "\n"))
+    connection.input.indexOfNewline(from: connection.start) != nil
   }
 
   func updateInterest(_ descriptor: Int32, _ connection: Connection) {

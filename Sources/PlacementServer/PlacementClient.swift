@@ -66,7 +66,7 @@ public final class PlacementClient: @unchecked Sendable {
   /// The next line from the daemon, without its `\n`; nil when the daemon closed the connection.
   public func readLine() throws(DaemonError) -> [UInt8]? {
     while true {
-      if let newline = input[inputStart...].firstIndex(of: UInt8(ascii: "\n")) {
+      if let newline = input.indexOfNewline(from: inputStart) {
         let line = Array(input[inputStart..<newline])
         inputStart = newline + 1
         if inputStart > 65536 {

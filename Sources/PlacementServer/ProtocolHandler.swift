@@ -65,6 +65,21 @@ public struct ProtocolHandler: Sendable {
   ) -> [UInt8] {
     var writer = JSONWriter(capacity: 512)
     writer.beginObject()
+    if let (request, id) = WireRequestScanner.decode(line) {
+      // The common shape of place, explain and complete, read without a JSON tree.
+      if let id {
+        writer.key("id")
+        writer.value(id)
+        requestID = id
+      }
+      metrics?.record(op: request.op)
+      do {
+        auditSequence = try answer(request, into: &writer, lease: &lease)
+      } catch {
+        write(error, into: &writer)
+      }
+      return finish(&writer)
+    }
     let value: JSONValue
     do {
       value = try JSONReader.parse(line)
@@ -106,12 +121,12 @@ public struct ProtocolHandler: Sendable {
     }
     write(error, into: &writer)
     writer.endObject()
-    return writer.bytes + [UInt8(ascii: "\n")]
+    return writer.finishLine()
   }
 
   private func finish(_ writer: inout JSONWriter) -> [UInt8] {
     writer.endObject()
-    return writer.bytes + [UInt8(ascii: "\n")]
+    return writer.finishLine()
   }
 
   /// Writes the answer to `request`; returns the sequence number of the audit record it rests

@@ -12,7 +12,9 @@ public final class ServerMetrics: Sendable {
 
   private struct Counts {
     /// Decisions by (tier, pool, outcome, reason); empty strings where a label does not apply.
-    var decisions: [DecisionKey: Int] = [:]
+    /// A short list searched in order: there are a few pools, and comparing names that share
+    /// their storage with the topology costs less than hashing them.
+    var decisions: [(key: DecisionKey, count: Int)] = []
     var ruleHits: [String: Int] = [:]
     var decisionBucketCounts = [Int](repeating: 0, count: ServerMetrics.decisionBuckets.count + 1)
     var decisionSeconds = 0.0
@@ -64,7 +66,11 @@ public final class ServerMetrics: Sendable {
         DecisionKey(tier: "", pool: "", outcome: "rejected", reason: rejection.reason.rawValue)
       }
     counts.withLock { counts in
-      counts.decisions[key, default: 0] += 1
+      if let index = counts.decisions.firstIndex(where: { $0.key == key }) {
+        counts.decisions[index].count += 1
+      } else {
+        counts.decisions.append((key, 1))
+      }
       for rule in decision.rules { counts.ruleHits[rule, default: 0] += 1 }
       let bucket = Self.decisionBuckets.firstIndex { seconds <= $0 } ?? Self.decisionBuckets.count
       counts.decisionBucketCounts[bucket] += 1

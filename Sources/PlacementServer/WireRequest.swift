@@ -8,7 +8,7 @@ import PlacementJSON
 #endif
 
 /// One request line of the wire protocol, decoded and checked (DESIGN.md section 7).
-enum WireRequest {
+enum WireRequest: Equatable {
   case place(PlacementRequest)
   case explain(PlacementRequest)
   case complete(lease: String, observedMs: Double, status: CompletionStatus)
@@ -17,6 +17,20 @@ enum WireRequest {
   case metrics
   case reload
   case ping
+
+  /// The request's `op`.
+  var op: String {
+    switch self {
+    case .place: "place"
+    case .explain: "explain"
+    case .complete: "complete"
+    case .health: "health"
+    case .status: "status"
+    case .metrics: "metrics"
+    case .reload: "reload"
+    case .ping: "ping"
+    }
+  }
 
   /// Every operation, in the order error messages list them.
   static let operations = [

@@ -47,7 +47,7 @@ public struct SimulationReport: Sendable, Hashable {
 
   private static func write(_ report: VariantReport, to writer: inout JSONWriter) {
     func number(_ key: String, _ value: Double) {
-      writer.key(key)
+      writer.key(escaping: key)
       if value.isFinite { writer.value(value) } else { writer.null() }
     }
     writer.beginObject()
@@ -67,7 +67,7 @@ public struct SimulationReport: Sendable, Hashable {
     writer.beginObject()
     for reason in RejectionReason.allCases {
       guard let count = report.rejected[reason] else { continue }
-      writer.key(reason.rawValue)
+      writer.key(escaping: reason.rawValue)
       writer.value(count)
     }
     writer.endObject()

@@ -12,7 +12,7 @@ extension Subcommand {
     if arguments.isSet("--help") {
       StandardStream.output.write(
         """
-        usage: placement bench [--only decisions,sealing,audit] [--decisions N]
+        usage: placement bench [--only decisions,sealing,protocol,socket,audit] [--decisions N]
                                [--sites demo,10,100,1000] [--topology FILE] [--policies DIR]
 
         Measures in-process decision time on the demo site (or --topology/--policies) and on
@@ -20,6 +20,8 @@ extension Subcommand {
         decisions (default 100000; never fewer than 100000 on sites of 1,000 endpoints or more).
         Sealing: seal and open of 1 KiB, 64 KiB and 1 MiB envelopes beside raw libsodium
         ChaCha20-Poly1305 and X25519 measured in the same run.
+        Protocol: the wire protocol handler in-process (parse, decide, encode; no socket).
+        Socket: a `placement serve` child beside a raw echo server on the same kind of socket.
         Audit: records/s and added decision latency per durability mode, beside raw write(2)
         and fdatasync of the same bytes (scratch logs in ./audit-bench, removed afterwards).
         Build with `swift build -c release` first: a debug build is several times slower.
@@ -43,8 +45,10 @@ extension Subcommand {
     let parts =
       arguments.value("--only")?.split(separator: ",").map(String.init)
       ?? ["decisions", "sealing", "socket", "audit"]
-    for part in parts where !["decisions", "sealing", "socket", "audit"].contains(part) {
-      throw UsageError("--only expects decisions, sealing, socket and/or audit, found '\(part)'")
+    for part in parts where !["decisions", "sealing", "protocol", "socket", "audit"].contains(part)
+    {
+      throw UsageError(
+        "--only expects decisions, sealing, protocol, socket and/or audit, found '\(part)'")
     }
     if parts.contains("decisions") {
       StandardStream.output.write(try benchmark.run(topology: topology, policies: policies) + "\n")
@@ -52,10 +56,14 @@ extension Subcommand {
     if parts.contains("sealing") {
       StandardStream.output.write(try SealingBenchmark().run())
     }
+    if parts.contains("protocol") && !parts.contains("socket") {
+      StandardStream.output.write(
+        try SocketBenchmark().handlerCost(topology: topology, policies: policies))
+    }
     if parts.contains("socket") {
       var socket = SocketBenchmark()
       socket.soakSeconds = try arguments.integer("--soak") ?? 0
-      StandardStream.output.write(try socket.run() + "\n")
+      StandardStream.output.write(try socket.run(topology: topology, policies: policies) + "\n")
     }
     if parts.contains("audit") {
       StandardStream.output.write(try AuditBenchmark().run())

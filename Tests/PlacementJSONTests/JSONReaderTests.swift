@@ -100,6 +100,35 @@ import Testing
       #expect(try JSONReader.parse(writer.bytes) == .number(number))
     }
   }
+
+  /// Whole numbers take a shortcut past `description`; it must write the same text.
+  @Test(arguments: [
+    0.0, -0.0, 1.0, -1.0, 28.0, 250_000.0, 999_999_999_999_999.0, -999_999_999_999_999.0,
+    1e15, -1e15, 1e16, 4_503_599_627_370_496.0, 0.5, -2.5, .infinity, .nan,
+  ])
+  func writesWholeNumbersAsDescriptionDoes(_ number: Double) {
+    var writer = JSONWriter()
+    writer.value(number)
+    #expect(writer.text == (number.isFinite ? number.description : "null"))
+  }
+
+  @Test(arguments: [0, 7, -7, 10, 1_000_000, Int.max, Int.min])
+  func writesIntegersAsStringDoes(_ number: Int) {
+    var writer = JSONWriter()
+    writer.value(number)
+    #expect(writer.text == String(number))
+  }
+
+  @Test func growsPastItsFirstCapacityAndEndsLines() {
+    var writer = JSONWriter(capacity: 1)
+    let long = String(repeating: "é\"", count: 300)
+    writer.beginObject()
+    writer.key(escaping: "k\n")
+    writer.value(long)
+    writer.endObject()
+    let expected = #"{"k\n":""# + String(repeating: #"é\""#, count: 300) + "\"}\n"
+    #expect(writer.finishLine() == Array(expected.utf8))
+  }
 }
 
 @Suite struct JSONValidatorTests {

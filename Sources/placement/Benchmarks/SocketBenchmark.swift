@@ -1,4 +1,6 @@
+import Placement
 import PlacementServer
+import Synchronization
 
 #if canImport(FoundationEssentials)
   import FoundationEssentials
@@ -23,7 +25,7 @@ struct SocketBenchmark {
       #"{"op":"place","model":"detector-s","latency_budget_ms":80,"payload_bytes":250000,"tags":["pii"],"source":"cam-17"}"#
         .utf8) + [0x0A]
 
-  func run() throws -> String {
+  func run(topology: Topology, policies: PolicySet) throws -> String {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("placement-bench-\(getpid())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -36,9 +38,11 @@ struct SocketBenchmark {
     let echo = try EchoServer(path: echoPath)
     let echoSerial = try measureSerial(socket: echoPath, echo: true)
     let echoPipelined = try measurePipelined(socket: echoPath, echo: true)
+    let echoSpread = try measurePipelined(socket: echoPath, echo: true, connections: 2)
     echo.stop()
     table.rows.append(row("raw echo", echoSerial, echoPipelined, baseline: echoSerial.median))
-    var notes = ""
+    table.rows.append(spreadRow("raw echo", echoSpread))
+    var notes = try handlerCost(topology: topology, policies: policies)
     for (name, audit) in [
       ("daemon, no audit", ["--no-audit"]),
       (
@@ -56,15 +60,85 @@ struct SocketBenchmark {
       let daemon = try DaemonProcess(socket: socket, extra: audit)
       let serial = try measureSerial(socket: socket, echo: false)
       let pipelined = try measurePipelined(socket: socket, echo: false)
+      let spread = try measurePipelined(socket: socket, echo: false, connections: 2)
       let resident = daemon.residentKilobytes()
       daemon.stop()
       table.rows.append(row(name, serial, pipelined, baseline: echoSerial.median))
+      table.rows.append(spreadRow(name, spread))
       notes += "\(name): resident memory after load \(resident / 1024) MiB (\(resident) KiB)\n"
     }
     var output = "daemon over a Unix socket beside a raw echo (same socket kind, same run)\n"
     output += table.text + notes
     if soakSeconds > 0 { output += try soak(directory: directory) }
     return output
+  }
+
+  /// What the daemon spends per decision without the socket: the `place` line and its
+  /// `complete` answered by the wire protocol handler in-process (parse, decide, encode), as
+  /// the daemon's loops call it; beside the same place and complete called on the engine
+  /// directly, interleaved in one loop, so the difference is the protocol's own cost.
+  func handlerCost(topology: Topology, policies: PolicySet) throws -> String {
+    let engine = PlacementEngine(
+      topology: topology, policies: policies, configuration: .init(seed: 1))
+    let handler = ProtocolHandler(engine: engine, metrics: ServerMetrics())
+    var timings = [Samples](repeating: Samples(capacity: roundTrips * 5), count: 4)
+    let placeRequest = Self.placeLine.dropLast()
+    let request = PlacementRequest(
+      model: "detector-s", latencyBudgetMs: 80, payloadBytes: 250_000, tags: ["pii"],
+      source: "cam-17")
+    for index in 0..<(roundTrips * 5 + 2000) {
+      var start = Samples.now()
+      let answer = handler.respond(to: placeRequest)
+      let placed = Samples.now()
+      guard let line = Self.completeLine(for: answer) else {
+        throw UsageError("the handler did not place the benchmark's request")
+      }
+      let completeStart = Samples.now()
+      _ = handler.respond(to: line.dropLast())
+      let completed = Samples.now()
+      if index >= 2000 {
+        timings[0].append(Double(placed - start))
+        timings[1].append(Double(completed - completeStart))
+      }
+      start = Samples.now()
+      let decision = try engine.place(request)
+      let decided = Samples.now()
+      guard let lease = decision.assignment?.lease else {
+        throw UsageError("the engine did not place the benchmark's request")
+      }
+      let engineCompleteStart = Samples.now()
+      _ = try engine.complete(lease: lease, observedMs: 28)
+      let engineCompleted = Samples.now()
+      if index >= 2000 {
+        timings[2].append(Double(decided - start))
+        timings[3].append(Double(engineCompleted - engineCompleteStart))
+      }
+    }
+    var table = ResultTable(header: [
+      "in-process, no socket", "place p50 ns", "p99 ns", "complete p50 ns", "p99 ns",
+    ])
+    for (name, place, complete) in [
+      ("wire protocol handler (parse, decide, encode)", timings[0], timings[1]),
+      ("engine alone", timings[2], timings[3]),
+    ] {
+      table.rows.append([
+        name, ResultTable.format(place.median, decimals: 0),
+        ResultTable.format(place.percentile(0.99), decimals: 0),
+        ResultTable.format(complete.median, decimals: 0),
+        ResultTable.format(complete.percentile(0.99), decimals: 0),
+      ])
+    }
+    return table.text
+  }
+
+  /// A row for 32 in flight over two connections (16 on each).
+  private func spreadRow(_ name: String, _ pipelined: (rate: Double, samples: Samples)) -> [String]
+  {
+    [
+      "\(name), 2 connections", "", "", "", ResultTable.format(pipelined.rate, decimals: 0),
+      ResultTable.format(pipelined.samples.median / 1000, decimals: 1),
+      ResultTable.format(pipelined.samples.percentile(0.99) / 1000, decimals: 1),
+    ]
   }
 
   private func row(
@@ -104,6 +178,37 @@ struct SocketBenchmark {
   private func measurePipelined(socket: String, echo: Bool) throws -> (
     rate: Double, samples: Samples
   ) {
+    try measurePipelined(socket: socket, echo: echo, inFlight: 32, decisions: pipelinedDecisions)
+  }
+
+  /// As above, with the 32 in flight spread over `connections` connections, each driven by a
+  /// thread of its own (so both of the daemon's event loops work).
+  private func measurePipelined(socket: String, echo: Bool, connections: Int) throws -> (
+    rate: Double, samples: Samples
+  ) {
+    let results = Mutex<[Samples]>([])
+    let started = Samples.now()
+    let threads = try (0..<connections).map { _ in
+      try ReaderThread { [self] in
+        let result = try measurePipelined(
+          socket: socket, echo: echo, inFlight: 32 / connections,
+          decisions: pipelinedDecisions / connections)
+        results.withLock { $0.append(result.samples) }
+      }
+    }
+    for thread in threads { try thread.wait() }
+    let seconds = Double(Samples.now() - started) / 1e9
+    var merged = Samples(capacity: pipelinedDecisions)
+    for samples in results.withLock({ $0 }) {
+      for value in samples.nanoseconds { merged.append(value) }
+    }
+    return (Double(merged.count) / seconds, merged)
+  }
+
+  private func measurePipelined(socket: String, echo: Bool, inFlight: Int, decisions: Int) throws
+    -> (rate: Double, samples: Samples)
+  {
+    let pipelinedDecisions = decisions
     let client = try PlacementClient(socketPath: socket)
     var samples = Samples(capacity: pipelinedDecisions)
     var sentAt: [UInt64] = []  // one per place in flight, in order
@@ -112,13 +217,14 @@ struct SocketBenchmark {
     var placesSent = 0
     var placesAnswered = 0
     var batch: [UInt8] = []
-    for _ in 0..<32 {
+    for _ in 0..<inFlight {
       batch += Self.placeLine
       kinds.append(true)
       sentAt.append(Samples.now())
       placesSent += 1
     }
     try client.send(batch)
+    batch.removeAll(keepingCapacity: true)
     let started = Samples.now()
     var placeHead = 0
     while placesAnswered < pipelinedDecisions {
@@ -127,22 +233,27 @@ struct SocketBenchmark {
       }
       let wasPlace = kinds[head]
       head += 1
-      guard wasPlace else { continue }
-      samples.append(Double(Samples.now() - sentAt[placeHead]))
-      placeHead += 1
-      placesAnswered += 1
-      batch.removeAll(keepingCapacity: true)
-      if !echo, let complete = Self.completeLine(for: answer) {
-        batch += complete
-        kinds.append(false)
+      if wasPlace {
+        samples.append(Double(Samples.now() - sentAt[placeHead]))
+        placeHead += 1
+        placesAnswered += 1
+        if !echo, let complete = Self.completeLine(for: answer) {
+          batch += complete
+          kinds.append(false)
+        }
+        if placesSent < pipelinedDecisions {
+          batch += Self.placeLine
+          kinds.append(true)
+          sentAt.append(Samples.now())
+          placesSent += 1
+        }
       }
-      if placesSent < pipelinedDecisions {
-        batch += Self.placeLine
-        kinds.append(true)
-        sentAt.append(Samples.now())
-        placesSent += 1
+      // Sent at once, not after the answers already received: the daemon then always has
+      // work, and it answers while this client reads.
+      if !batch.isEmpty {
+        try client.send(batch)
+        batch.removeAll(keepingCapacity: true)
       }
-      if !batch.isEmpty { try client.send(batch) }
     }
     let seconds = Double(Samples.now() - started) / 1e9
     return (Double(placesAnswered) / seconds, samples)
@@ -150,21 +261,29 @@ struct SocketBenchmark {
 
   /// The `complete` line for a placed answer's lease.
   static func completeLine(for answer: [UInt8]) -> [UInt8]? {
-    let marker: [UInt8] = Array(#""lease":""#.utf8)
-    var index = 0
-    let last = answer.count - marker.count - 32
-    while index <= last {
-      if answer[index] == marker[0] && answer[index + 1] == marker[1]
-        && answer[index..<index + marker.count].elementsEqual(marker)
-      {
-        let start = index + marker.count
-        return completePrefix + answer[start..<start + 32] + completeSuffix
+    let found = answer.withUnsafeBufferPointer { answer -> Int? in
+      leaseMarker.withUnsafeBufferPointer { marker -> Int? in
+        var index = 0
+        while index + marker.count <= answer.count {
+          if answer[index] == marker[0] && answer[index + 1] == marker[1]
+            && memcmp(answer.baseAddress! + index, marker.baseAddress!, marker.count) == 0
+          {
+            return index
+          }
+          index += 1
+        }
+        return nil
       }
-      index += 1
     }
-    return nil
+    guard let found, found + leaseMarker.count + 32 <= answer.count else { return nil }
+    let start = found + leaseMarker.count
+    var line = completePrefix
+    line.append(contentsOf: answer[start..<start + 32])
+    line.append(contentsOf: completeSuffix)
+    return line
   }
 
+  private static let leaseMarker = Array(#""lease":""#.utf8)
   private static let completePrefix = Array(#"{"op":"complete","lease":""#.utf8)
   private static let completeSuffix = Array(#"","observed_ms":28}"#.utf8) + [0x0A]
 

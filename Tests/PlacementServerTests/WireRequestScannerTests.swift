@@ -1,0 +1,108 @@
+import Placement
+import PlacementJSON
+import Testing
+
+@testable import PlacementServer
+
+/// The scanner is a shortcut: whatever it accepts, the general path (JSONReader, then
+/// WireRequest.decode) must decode to the same request and id; whatever else, it must leave to
+/// the general path, which then gives the exact answer or error.
+@Suite struct WireRequestScannerTests {
+  static let lines = [
+    #"{"op":"place","model":"detector-s","latency_budget_ms":80,"payload_bytes":250000,"tags":["pii"],"source":"cam-17"}"#,
+    #"{"op":"explain","id":"r-1","model":"llm-8b","latency_budget_ms":2000.5,"payload_bytes":4000}"#,
+    #" { "id" : "r-2" , "tags" : [ "pii" , "eu-only", "pii" ] , "model" : "asr-small", "latency_budget_ms" : 1e2, "priority" : "critical" } "#,
+    #"{"op":"place","model":"anomaly-lstm","latency_budget_ms":0.25,"priority":"sheddable","tags":[],"op2":1}"#,
+    #"{"op":"place","model":"detector-xl","latency_budget_ms":60,"payload_bytes":300000,"tags":["restricted"],"priority":"standard","source":""}"#,
+    #"{"op":"complete","lease":"1799e222bfd4409b0000000000000001","observed_ms":28}"#,
+    #"{"op":"complete","id":"c-9","lease":"x","observed_ms":-0,"status":"timeout"}"#,
+    #"{"op":"complete","lease":"abc","observed_ms":12.75E-1,"status":"error"}"#,
+  ]
+
+  /// The general path's reading of `line`: the request and the id it echoes, or nil where it
+  /// answers with an error.
+  static func generalDecode(_ line: [UInt8]) -> (request: WireRequest, id: String?)? {
+    guard let value = try? JSONReader.parse(line),
+      let request = try? WireRequest.decode(value)
+    else { return nil }
+    guard case .object(let object) = value else { return nil }
+    if case .string(let id)? = object["id"] { return (request, id) }
+    return (request, nil)
+  }
+
+  @Test func readsTheCommonShapesAsTheGeneralPathDoes() throws {
+    // Lines 2 (no op) and 3 (unknown key) are for the general path; the rest are common.
+    for (index, line) in Self.lines.enumerated() {
+      let bytes = Array(line.utf8)
+      let fast = WireRequestScanner.decode(bytes)
+      if index == 2 || index == 3 {
+        #expect(fast == nil, "line \(index)")
+        continue
+      }
+      let scanned = try #require(fast, "line \(index)")
+      let general = try #require(Self.generalDecode(bytes), "line \(index)")
+      #expect(scanned.request == general.request, "line \(index)")
+      #expect(scanned.id == general.id, "line \(index)")
+    }
+  }
+
+  @Test func leavesEscapesNonASCIIAndPayloadsToTheGeneralPath() {
+    for line in [
+      #"{"op":"place","model":"detector-s","latency_budget_ms":80,"source":"cam\u002d17"}"#,
+      #"{"op":"place","model":"détecteur","latency_budget_ms":80}"#,
+      #"{"op":"place","model":"detector-s","latency_budget_ms":80,"payload":"AAEC"}"#,
+      #"{"op":"place","model":"detector-s","latency_budget_ms":80,"model":"llm-8b"}"#,
+      #"{"op":"place","model":"detector-s","latency_budget_ms":0}"#,
+      #"{"op":"place","model":"detector-s","latency_budget_ms":80,"payload_bytes":1.5}"#,
+      #"{"op":"place","model":"detector-s","latency_budget_ms":80,"priority":"urgent"}"#,
+      #"{"op":"complete","lease":"","observed_ms":3}"#,
+      #"{"op":"complete","lease":"a","observed_ms":3,"model":"x"}"#,
+      #"{"op":"ping"}"#,
+      #"{"op":"place","model":"detector-s","latency_budget_ms":080}"#,
+      #"{"op":"place","model":"detector-s","latency_budget_ms":80} x"#,
+    ] {
+      #expect(WireRequestScanner.decode(Array(line.utf8)) == nil, "\(line)")
+    }
+  }
+
+  /// Mutated lines (bytes deleted, repeated, inserted or swapped): the scanner either leaves
+  /// the line alone or agrees with the general path exactly.
+  @Test func neverDisagreesWithTheGeneralPathOnMutatedLines() {
+    var random = SplitMix(state: 0x5eed)
+    let alphabet = Array(#"{}[]:,"\ -.0123456789eE+tfnxa"#.utf8) + [0x01, 0x09, 0x80, 0xC3]
+    var accepted = 0
+    for _ in 0..<20_000 {
+      var line = Array(Self.lines[Int(random.next() % UInt64(Self.lines.count))].utf8)
+      for _ in 0..<(1 + Int(random.next() % 3)) {
+        let position = Int(random.next() % UInt64(line.count))
+        switch random.next() % 4 {
+        case 0: line.remove(at: position)
+        case 1: line.insert(line[position], at: position)
+        case 2: line.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
+        default: if position + 1 < line.count { line.swapAt(position, position + 1) }
+        }
+        if line.isEmpty { line = [UInt8(ascii: "{")] }
+      }
+      guard let fast = WireRequestScanner.decode(line) else { continue }
+      accepted += 1
+      let general = Self.generalDecode(line)
+      #expect(general?.request == fast.request, "\(String(decoding: line, as: UTF8.self))")
+      #expect(general?.id == fast.id, "\(String(decoding: line, as: UTF8.self))")
+    }
+    // Many mutations (in string contents, white space, digits) keep a line valid.
+    #expect(accepted > 1000)
+  }
+}
+
+/// A small deterministic generator, so a failure repeats.
+private struct SplitMix {
+  var state: UInt64
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}

@@ -183,8 +183,13 @@ public final class AuditLog: DecisionRecorder, Sendable {
 
   private func buffer(_ state: inout WriterState, type: StaticString, body: [UInt8]) {
     let sequence = state.nextSequence
-    var line: [UInt8] = []
+    // The line is built in a buffer kept for the purpose, so a record costs no allocation of
+    // its own until a batch starts.
+    var line = state.line
+    state.line = []
+    line.removeAll(keepingCapacity: true)
     line.reserveCapacity(body.count + 220)
+    defer { state.line = line }
     line.append(contentsOf: #"{"seq":"#.utf8)
     line.append(contentsOf: String(sequence).utf8)
     line.append(contentsOf: #","time":""#.utf8)
@@ -628,6 +633,8 @@ struct Waiter: Sendable {
 struct WriterState: Sendable {
   var nextSequence: UInt64
   var prevHex: [UInt8]
+  /// Where the next record's line is built.
+  var line: [UInt8] = []
   var segment: Int
   var segmentBytes = 0
   var topologyHash: String

@@ -22,13 +22,11 @@ struct AuditRecordEncoder: Sendable {
     self.masked = masked
   }
 
-  /// The members of `writer`'s single object, without its braces.
+  /// Members written at the top level, without braces: the record's line wraps them.
   private static func members(_ build: (inout JSONWriter) -> Void) -> [UInt8] {
     var writer = JSONWriter(capacity: 1024)
-    writer.beginObject()
     build(&writer)
-    writer.endObject()
-    return Array(writer.bytes.dropFirst().dropLast())
+    return writer.bytes
   }
 
   private func digest(_ text: String) -> String { Hex.string(fieldHasher.hash(text)) }

@@ -1,17 +1,23 @@
 /// Lowercase hexadecimal, the form hashes take in records.
 enum Hex {
-  private static let digits = Array("0123456789abcdef".utf8)
+  private static let digits: StaticString = "0123456789abcdef"
 
   /// Appends the hex of `bytes` to `output`.
-  static func append(_ bytes: some Sequence<UInt8>, to output: inout [UInt8]) {
-    for byte in bytes {
-      output.append(digits[Int(byte >> 4)])
-      output.append(digits[Int(byte & 0xF)])
+  static func append(_ bytes: some Collection<UInt8>, to output: inout [UInt8]) {
+    let start = output.count
+    output.append(contentsOf: repeatElement(0, count: bytes.count * 2))
+    output.withUnsafeMutableBufferPointer { hex in
+      var index = start
+      for byte in bytes {
+        hex[index] = digits.utf8Start[Int(byte >> 4)]
+        hex[index + 1] = digits.utf8Start[Int(byte & 0xF)]
+        index += 2
+      }
     }
   }
 
   /// The hex of `bytes`.
-  static func string(_ bytes: some Sequence<UInt8>) -> String {
+  static func string(_ bytes: some Collection<UInt8>) -> String {
     var output: [UInt8] = []
     append(bytes, to: &output)
     return String(decoding: output, as: UTF8.self)

@@ -216,6 +216,7 @@ package struct JSONWriter: ~Copyable {
     }
   }
 
+  @inline(__always)
   private mutating func separate() {
     if needsComma { append(UInt8(ascii: ",")) }
   }

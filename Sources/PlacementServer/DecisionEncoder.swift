@@ -11,7 +11,9 @@ import PlacementScaling
 /// Writes decisions, completions and status in the field names and order of DESIGN.md
 /// section 7.
 enum DecisionEncoder {
-  static func write(_ decision: Decision, into writer: inout JSONWriter) {
+  /// A decision; with `candidates` (the `explain` answer), every candidate considered too. A
+  /// `place` answer leaves them out even when the engine reports them for the audit log.
+  static func write(_ decision: Decision, candidates: Bool, into writer: inout JSONWriter) {
     writer.beginObject()
     if !decision.id.isEmpty {
       writer.key("decision_id")
@@ -60,7 +62,7 @@ enum DecisionEncoder {
     }
     writer.key("rules")
     writer.value(decision.rules)
-    if !decision.candidates.isEmpty {
+    if candidates && !decision.candidates.isEmpty {
       writer.key("candidates")
       writer.beginArray()
       for candidate in decision.candidates { write(candidate, into: &writer) }

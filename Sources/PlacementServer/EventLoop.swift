@@ -146,6 +146,7 @@ private struct LoopState {
         // (buffered mode): one write(2) for every answer held in this round.
         shared.audit?.writeNow()
         releaseCommittedAnswers()
+        for descriptor in holding { awaitHeldAnswers(descriptor) }
       }
       let now = Self.now()
       if !draining && shared.stopping.load(ordering: .acquiring) { beginDraining(now: now) }
@@ -324,7 +325,9 @@ private struct LoopState {
       connection.scanned -= connection.start
       connection.start = 0
     }
-    if !connection.held.isEmpty { awaitHeldAnswers(descriptor, &connection) }
+    // Held answers wait for the end of the round: the loop writes the round's records itself
+    // (buffered mode), and asks to be woken only for those still not committed.
+    if !connection.held.isEmpty { holding.insert(descriptor) }
     let wantPause = connection.pendingOutput >= configuration.outputHighWater
     if wantPause != connection.readingPaused {
       connection.readingPaused = wantPause
@@ -361,12 +364,12 @@ private struct LoopState {
   }
 
   /// Asks the audit log to wake this loop once the connection's last held record commits.
-  mutating func awaitHeldAnswers(_ descriptor: Int32, _ connection: inout Connection) {
-    guard let audit = shared.audit,
+  mutating func awaitHeldAnswers(_ descriptor: Int32) {
+    guard let audit = shared.audit, var connection = connections[descriptor],
       let last = connection.held.lazy.compactMap(\.sequence).max(), last > connection.awaited
     else { return }
     connection.awaited = last
-    holding.insert(descriptor)
+    connections[descriptor] = connection
     let loop = self.loop
     let shared = self.shared
     audit.whenDurable(last) { error in

@@ -142,7 +142,7 @@ public struct ProtocolHandler: Sendable {
       writer.key("ok")
       writer.value(true)
       writer.key("decision")
-      DecisionEncoder.write(decision, into: &writer)
+      DecisionEncoder.write(decision, candidates: false, into: &writer)
       lease = decision.assignment?.lease
       return decision.auditSequence
     case .explain(let request):
@@ -150,7 +150,7 @@ public struct ProtocolHandler: Sendable {
       writer.key("ok")
       writer.value(true)
       writer.key("decision")
-      DecisionEncoder.write(decision, into: &writer)
+      DecisionEncoder.write(decision, candidates: true, into: &writer)
     case .complete(let lease, let observedMs, let status):
       let completion = try translate { () throws(PlacementError) in
         try engine.complete(lease: lease, observedMs: observedMs, status: status)

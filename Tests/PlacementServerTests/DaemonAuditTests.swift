@@ -33,6 +33,9 @@ import Testing
       let response = try D.object(try #require(try client.readLine()))
       let decision = try #require(response["decision"] as? [String: Any])
       answered.append(try #require(decision["decision_id"] as? String))
+      // The log records every candidate; the answer to `place` does not carry them (only
+      // `explain` does, DESIGN.md section 7).
+      #expect(decision["candidates"] == nil)
       // Answered, so already in the log file (committed before the answer left).
       if answered.count == 1 {
         let logged = try Self.records(in: daemon.audit).compactMap { $0["decision"] as? String }

@@ -236,7 +236,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
       // The writer thread needs waking only when a batch starts (later records join it), and
       // not at all when it lingers: it then wakes by itself every linger, as the fallback for
       // the event loops that write their own batches (writeNow).
-      if startsBatch && lingerNanoseconds == 0 { self.state.broadcast(0) }
+      if startsBatch && lingerNanoseconds == 0 && !state.writerPolling { self.state.broadcast(0) }
     }
   }
 
@@ -377,6 +377,10 @@ public final class AuditLog: DecisionRecorder, Sendable {
     state.withLock { $0.thread = thread }
   }
 
+  /// How long a writer that has just written waits before looking for more records (see
+  /// `runWriter`): the most a record's commit waits for the writer under load.
+  static let pollInterval: UInt64 = 10_000
+
   private func runWriter() {
     let syncInterval =
       UInt64(configuration.syncInterval.components.seconds) * 1_000_000_000
@@ -384,6 +388,12 @@ public final class AuditLog: DecisionRecorder, Sendable {
     // In buffered mode a server's event loop writes its own batches (writeNow); the writer
     // thread lingers this long before taking records itself, as the fallback.
     let linger = lingerNanoseconds
+    // Without a linger (the embedded default), a writer that has just written looks again
+    // one poll later instead of being woken for each new batch: under load, records then
+    // gather into batches and appenders stop paying for a wake-up each; once a poll finds
+    // nothing, the writer sleeps until woken, so an idle log costs nothing.
+    let polls = linger == 0 && configuration.durability == .buffered
+    var pollDeadline: UInt64 = 0
     var lastSync = ConditionLock<WriterState>.now()
     while true {
       let syncDeadline = lastSync + syncInterval
@@ -394,14 +404,24 @@ public final class AuditLog: DecisionRecorder, Sendable {
           if state.closing { return true }
           if let retry = state.retryAt { return now >= retry }
           if state.syncRequested { return true }
-          if !state.chunks.isEmpty && now >= state.pendingSince + linger { return true }
+          if state.writerPolling && now >= pollDeadline {
+            if !state.chunks.isEmpty { return true }
+            state.writerPolling = false
+          } else if !state.writerPolling && !state.chunks.isEmpty
+            && now >= state.pendingSince + linger
+          {
+            return true
+          }
           return state.written > state.synced && now >= syncDeadline
         },
         deadlineOf: { state in
           var deadline: UInt64? = nil
-          if state.written > state.synced { deadline = syncDeadline }
+          if state.writerPolling { deadline = pollDeadline }
+          if state.written > state.synced { deadline = min(deadline ?? syncDeadline, syncDeadline) }
           if let retry = state.retryAt { deadline = min(deadline ?? retry, retry) }
-          if !state.chunks.isEmpty {
+          if state.writerPolling {
+            // The poll deadline above decides.
+          } else if !state.chunks.isEmpty {
             let taken = state.pendingSince + linger
             deadline = min(deadline ?? taken, taken)
           } else if linger > 0 {
@@ -453,7 +473,11 @@ public final class AuditLog: DecisionRecorder, Sendable {
           lastSync = ConditionLock<WriterState>.now()
         }
         let (callbacks, exit) = state.withLock { state in
-          self.apply(
+          if polls && writtenChunks > 0 {
+            state.writerPolling = true
+            pollDeadline = ConditionLock<WriterState>.now() + Self.pollInterval
+          }
+          return self.apply(
             &state, chunks: chunks, written: writtenChunks, bytes: bytes, synced: synced,
             error: error, closing: closing)
         }
@@ -635,6 +659,9 @@ struct WriterState: Sendable {
   var prevHex: [UInt8]
   /// Where the next record's line is built.
   var line: [UInt8] = []
+  /// The writer thread looks for records by itself (it wrote a moment ago): appenders need not
+  /// wake it.
+  var writerPolling = false
   var segment: Int
   var segmentBytes = 0
   var topologyHash: String

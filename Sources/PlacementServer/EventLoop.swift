@@ -101,6 +101,8 @@ private struct LoopState {
   /// Connections with answers held for the audit log.
   var holding: Set<Int32> = []
   var lastSweep: UInt64 = 0
+  /// Whether the loop has worked since it last trimmed malloc's free memory.
+  var busySinceTrim = false
 
   var shared: LoopShared { loop.shared }
   var configuration: DaemonConfiguration { loop.shared.configuration }
@@ -129,6 +131,16 @@ private struct LoopState {
         epoll_wait(loop.epoll, $0.baseAddress, Int32($0.count), timeout)
       }
       if count < 0 && errno != EINTR { return }
+      if count == 0 && !draining && busySinceTrim {
+        // A second with nothing to do after work: hand back to the system the memory a burst
+        // left free in malloc's arenas (durable mode piles records up while fdatasync runs).
+        #if canImport(Glibc)
+          malloc_trim(0)
+        #endif
+        busySinceTrim = false
+      } else if count > 0 {
+        busySinceTrim = true
+      }
       for index in 0..<max(0, Int(count)) {
         let descriptor = events[index].data.fd
         let flags = events[index].events

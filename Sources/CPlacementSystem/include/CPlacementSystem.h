@@ -5,6 +5,7 @@
 
 // Linux interfaces Glibc's Swift module leaves out; including them here makes them visible to
 // Swift through this module (as swift-nio's CNIOLinux does).
+#include <malloc.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>

@@ -62,10 +62,14 @@ struct SocketBenchmark {
       let pipelined = try measurePipelined(socket: socket, echo: false)
       let spread = try measurePipelined(socket: socket, echo: false, connections: 2)
       let resident = daemon.residentKilobytes()
+      // The loops hand free memory back after a second with nothing to do.
+      usleep(1_500_000)
+      let idle = daemon.residentKilobytes()
       daemon.stop()
       table.rows.append(row(name, serial, pipelined, baseline: echoSerial.median))
       table.rows.append(spreadRow(name, spread))
-      notes += "\(name): resident memory after load \(resident / 1024) MiB (\(resident) KiB)\n"
+      notes +=
+        "\(name): resident memory right after load \(resident / 1024) MiB (\(resident) KiB), 1.5 s later \(idle / 1024) MiB (\(idle) KiB)\n"
     }
     var output = "daemon over a Unix socket beside a raw echo (same socket kind, same run)\n"
     output += table.text + notes

@@ -154,6 +154,23 @@ package struct JSONWriter: ~Copyable {
     number.isFinite ? number.description : "null"
   }
 
+  /// Empties the writer, keeping its buffer for the next text.
+  package mutating func reset() {
+    count = 0
+    needsComma = false
+  }
+
+  /// Calls `body` with the bytes written so far, without copying them.
+  package func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    try body(written)
+  }
+
+  /// Ends the line: a newline after the text written so far.
+  package mutating func endLine() {
+    append(UInt8(ascii: "\n"))
+    needsComma = false
+  }
+
   /// The text so far with a newline after it, for a JSON Lines record.
   package mutating func finishLine() -> [UInt8] {
     append(UInt8(ascii: "\n"))

@@ -1,5 +1,6 @@
 import CPlacementSystem
 import PlacementAudit
+import PlacementJSON
 import Synchronization
 
 #if canImport(Glibc)
@@ -92,8 +93,11 @@ struct EventLoop: Sendable {
 }
 
 /// The loop's own state, touched only by its thread.
-private struct LoopState {
+private struct LoopState: ~Copyable {
   let loop: EventLoop
+  /// Where answers are written before they join a connection's output: one buffer for the
+  /// loop, so an answer allocates nothing of its own.
+  var writer = JSONWriter(capacity: 4096)
   var connections: [Int32: Connection] = [:]
   var chunk = [UInt8](repeating: 0, count: 65536)
   var draining = false
@@ -347,17 +351,20 @@ private struct LoopState {
     }
   }
 
-  func respond(to line: ArraySlice<UInt8>, on connection: inout Connection) {
-    let response = shared.handler.respondTracked(to: line)
-    append(
-      response.bytes, to: &connection, sequence: response.auditSequence, id: response.id,
-      lease: response.lease)
+  mutating func respond(to line: ArraySlice<UInt8>, on connection: inout Connection) {
+    writer.reset()
+    let facts = shared.handler.respond(to: line, into: &writer)
+    writer.withBytes { response in
+      append(
+        response, to: &connection, sequence: facts.auditSequence, id: facts.id,
+        lease: facts.lease)
+    }
   }
 
   /// Queues `response`. An answer whose audit record is not committed yet, and every answer
   /// after it, is held until it is.
   func append(
-    _ response: [UInt8], to connection: inout Connection, sequence: UInt64? = nil,
+    _ response: some Collection<UInt8>, to connection: inout Connection, sequence: UInt64? = nil,
     id: String? = nil, lease: String? = nil
   ) {
     if connection.sent > 0 && connection.sent == connection.output.count {

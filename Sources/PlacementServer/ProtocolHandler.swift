@@ -35,13 +35,13 @@ public struct ProtocolHandler: Sendable {
 
   /// The response to one request line (without its `\n`), as one line ending in `\n`.
   public func respond(to line: some Collection<UInt8>) -> [UInt8] {
-    respondTracked(to: line).bytes
+    var writer = JSONWriter(capacity: 512)
+    _ = respond(to: line, into: &writer)
+    return writer.bytes
   }
 
-  /// A response line, with what a server needs to hold it until the audit log has its record.
-  struct Response {
-    /// The line, ending in `\n`.
-    var bytes: [UInt8]
+  /// What a server needs to hold a response until the audit log has its record.
+  struct ResponseFacts {
     /// The sequence number of the audit record the answer rests on (a decision or completion).
     var auditSequence: UInt64?
     /// The request's id, for an error line that replaces the answer.
@@ -50,20 +50,21 @@ public struct ProtocolHandler: Sendable {
     var lease: String?
   }
 
-  /// As ``respond(to:)``, also saying which audit record the answer rests on.
-  func respondTracked(to line: some Collection<UInt8>) -> Response {
-    var auditSequence: UInt64?
-    var id: String?
-    var lease: String?
-    let bytes = respond(to: line, auditSequence: &auditSequence, id: &id, lease: &lease)
-    return Response(bytes: bytes, auditSequence: auditSequence, id: id, lease: lease)
+  /// As ``respond(to:)``, writing the response line (ending in `\n`) into `writer`, which must
+  /// be empty: a server keeps one writer and so allocates nothing per answer.
+  func respond(to line: some Collection<UInt8>, into writer: inout JSONWriter) -> ResponseFacts {
+    var facts = ResponseFacts()
+    respond(
+      to: line, auditSequence: &facts.auditSequence, id: &facts.id, lease: &facts.lease,
+      into: &writer)
+    writer.endLine()
+    return facts
   }
 
   private func respond(
     to line: some Collection<UInt8>, auditSequence: inout UInt64?, id requestID: inout String?,
-    lease: inout String?
-  ) -> [UInt8] {
-    var writer = JSONWriter(capacity: 512)
+    lease: inout String?, into writer: inout JSONWriter
+  ) {
     writer.beginObject()
     if let (request, id) = WireRequestScanner.decode(line) {
       // The common shape of place, explain and complete, read without a JSON tree.
@@ -78,7 +79,8 @@ public struct ProtocolHandler: Sendable {
       } catch {
         write(error, into: &writer)
       }
-      return finish(&writer)
+      writer.endObject()
+      return
     }
     let value: JSONValue
     do {
@@ -88,7 +90,8 @@ public struct ProtocolHandler: Sendable {
       write(
         WireError(.badRequest, "invalid JSON at column \(error.column): \(error.message)"),
         into: &writer)
-      return finish(&writer)
+      writer.endObject()
+      return
     }
     if case .object(let object) = value, case .string(let id)? = object["id"] {
       writer.key("id")
@@ -107,7 +110,7 @@ public struct ProtocolHandler: Sendable {
     } catch {
       write(error, into: &writer)
     }
-    return finish(&writer)
+    writer.endObject()
   }
 
   /// The error response for a line that could not be read whole (too long, not UTF-8), or
@@ -120,11 +123,6 @@ public struct ProtocolHandler: Sendable {
       writer.value(id)
     }
     write(error, into: &writer)
-    writer.endObject()
-    return writer.finishLine()
-  }
-
-  private func finish(_ writer: inout JSONWriter) -> [UInt8] {
     writer.endObject()
     return writer.finishLine()
   }

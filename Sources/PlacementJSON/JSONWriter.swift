@@ -88,9 +88,13 @@ package struct JSONWriter: ~Copyable {
       appendDigits(of: Int(number))
       append(UInt8(ascii: "."))
       append(UInt8(ascii: "0"))
+    } else if number.isFinite {
+      // The same shortest digits as `description`, without making a String of them.
+      var text = NumberText()
+      number.write(to: &text)
+      text.withBytes { append($0) }
     } else {
-      var text = Self.format(number)
-      text.withUTF8 { append($0) }
+      append("null")
     }
     needsComma = true
   }
@@ -271,6 +275,38 @@ package struct JSONWriter: ~Copyable {
       append(#"\u00"#)
       append(hex.utf8Start[Int(byte >> 4)])
       append(hex.utf8Start[Int(byte & 0xF)])
+    }
+  }
+}
+
+/// The text of one number, on the stack: `Double.write(to:)` hands its digits to
+/// `_writeASCII` as bytes, where `description` would first make them a String (and allocate
+/// for 16 characters or more).
+private struct NumberText: TextOutputStream {
+  /// Room for the longest a Double prints (24 characters, `-2.2250738585072014e-308`).
+  private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+  private var count = 0
+
+  mutating func write(_ string: String) {
+    var string = string
+    string.withUTF8 { _writeASCII($0) }
+  }
+
+  mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+    let room = MemoryLayout.size(ofValue: storage)
+    withUnsafeMutableBytes(of: &storage) { bytes in
+      for byte in buffer where count < room {
+        bytes[count] = byte
+        count += 1
+      }
+    }
+  }
+
+  func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    withUnsafeBytes(of: storage) { bytes in
+      body(
+        UnsafeBufferPointer(
+          start: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count))
     }
   }
 }

@@ -94,10 +94,15 @@ import Testing
   }
 
   @Test func writesNumbersThatReadBackExactly() throws {
-    for number in [0.1, 1.0 / 3.0, 17.926666666666666, 1e-7, 123456789.125, -0.5] {
+    for number in [
+      0.1, 1.0 / 3.0, 17.926666666666666, 1e-7, 123456789.125, -0.5, -2.2250738585072014e-308,
+      .greatestFiniteMagnitude, 1e300,
+    ] {
       var writer = JSONWriter()
       writer.value(number)
       #expect(try JSONReader.parse(writer.bytes) == .number(number))
+      // The shortest text, as `description` writes it.
+      #expect(writer.text == number.description)
     }
   }
 

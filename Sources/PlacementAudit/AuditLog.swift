@@ -415,6 +415,9 @@ public final class AuditLog: DecisionRecorder, Sendable {
           return state.written > state.synced && now >= syncDeadline
         },
         deadlineOf: { state in
+          // After a failure (refuse mode) nothing is taken before the retry: the records put
+          // back, whose own deadlines have passed, must not make the writer spin.
+          if let retry = state.retryAt, !state.closing { return retry }
           var deadline: UInt64? = nil
           if state.writerPolling { deadline = pollDeadline }
           if state.written > state.synced { deadline = min(deadline ?? syncDeadline, syncDeadline) }
@@ -546,7 +549,8 @@ public final class AuditLog: DecisionRecorder, Sendable {
         state.chunks = unwritten + state.chunks
         state.retryAt = ConditionLock<WriterState>.now() + retryInterval
       }
-    } else if written == chunks.count {
+    } else if written == chunks.count && (written > 0 || synced) {
+      // Something was written or synced, and all of it went well: the log is healthy again.
       state.failure = nil
       state.counters.failure = nil
       state.retryAt = nil

@@ -157,6 +157,9 @@ private struct LoopState: ~Copyable {
           service(descriptor, flags: flags)
         }
       }
+      let now = Self.now()
+      // Draining answers the lines already received: before the held answers are seen to.
+      if !draining && shared.stopping.load(ordering: .acquiring) { beginDraining(now: now) }
       if !holding.isEmpty {
         // Write this iteration's records here rather than wait for the audit writer thread
         // (buffered mode): one write(2) for every answer held in this round.
@@ -164,8 +167,6 @@ private struct LoopState: ~Copyable {
         releaseCommittedAnswers()
         for descriptor in holding { awaitHeldAnswers(descriptor) }
       }
-      let now = Self.now()
-      if !draining && shared.stopping.load(ordering: .acquiring) { beginDraining(now: now) }
       if draining {
         for descriptor in Array(connections.keys) where connections[descriptor]?.pendingOutput == 0
         {

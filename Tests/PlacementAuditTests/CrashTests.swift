@@ -77,13 +77,18 @@ import Testing
       #expect(value("lost") == 0)
       #expect(answered + value("refused") == 1500)
       #expect(result.gaps.isEmpty)
+      // The writer retries at its interval (200 ms), not in a loop: a few failed attempts
+      // while the disk was full, not thousands.
+      #expect(value("failures") <= 5, "\(summary)")
     case .continue:
       // Every decision was answered; the loss is counted and named by a gap record.
       #expect(value("refused") == 0)
       #expect(answered == 1500)
       #expect(value("lost") > 0)
-      let gap = try #require(result.gaps.first)
-      #expect(Int(gap.last - gap.first + 1) == value("lost"))
+      // Every lost record is named by a gap record (the disk may fill more than once).
+      #expect(!result.gaps.isEmpty)
+      let named = result.gaps.reduce(0) { $0 + Int($1.last - $1.first + 1) }
+      #expect(named == value("lost"), "\(result.gaps) \(summary)")
     }
   }
 }

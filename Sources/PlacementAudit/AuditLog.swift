@@ -467,6 +467,9 @@ public final class AuditLog: DecisionRecorder, Sendable {
         if error == nil, mustSync, file.isOpen {
           if let failure = file.sync() {
             error = failure
+            // The next attempt waits a sync interval (continue mode) or the retry (refuse
+            // mode), not the next turn of this loop.
+            lastSync = ConditionLock<WriterState>.now()
           } else {
             synced = true
             lastSync = ConditionLock<WriterState>.now()

@@ -33,7 +33,7 @@ public enum SimulationChart {
       viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" \
       font-size="12">
       <rect width="100%" height="100%" fill="white"/>
-      <text x="\(Int(plot.x))" y="24" font-size="16" font-weight="bold">\(escape(title))</text>
+      <text x="\(Int(plot.x))" y="24" font-size="16" font-weight="bold">\(title.xmlEscaped)</text>
       <text x="\(Int(plot.x))" y="\(Int(plot.y - 12))" font-weight="bold">Latency by percentile (ms, log scale)</text>
       <text x="\(Int(gridX))" y="\(Int(plot.y - 12))" font-weight="bold">Utilization: busy slots / capacity over the duration</text>
 
@@ -130,7 +130,7 @@ public enum SimulationChart {
     _ x: Double, _ y: Double, _ content: String, anchor: String, fill: String = "black"
   ) -> String {
     """
-    <text x="\(fixed(x))" y="\(fixed(y))" text-anchor="\(anchor)" fill="\(fill)">\(escape(content))</text>
+    <text x="\(fixed(x))" y="\(fixed(y))" text-anchor="\(anchor)" fill="\(fill)">\(content.xmlEscaped)</text>
 
     """
   }
@@ -151,19 +151,5 @@ public enum SimulationChart {
   private static func percent(_ share: Double) -> String {
     guard share.isFinite else { return "-" }
     return String((share * 1000).rounded() / 10) + "%"
-  }
-
-  private static func escape(_ text: String) -> String {
-    var escaped = ""
-    for character in text {
-      switch character {
-      case "&": escaped += "&amp;"
-      case "<": escaped += "&lt;"
-      case ">": escaped += "&gt;"
-      case "\"": escaped += "&quot;"
-      default: escaped.append(character)
-      }
-    }
-    return escaped
   }
 }

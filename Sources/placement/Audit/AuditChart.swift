@@ -1,3 +1,5 @@
+import PlacementSimulation
+
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
@@ -34,7 +36,7 @@ struct AuditChart {
       <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
       viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
       <rect width="100%" height="100%" fill="#ffffff"/>
-      <text x="20" y="28" font-size="16" font-weight="bold">\(escape(title))</text>
+      <text x="20" y="28" font-size="16" font-weight="bold">\(title.xmlEscaped)</text>
       <text x="20" y="48" fill="#555">Observed latency per tier and pool (ok completions): p50 dark, p90 and p99 lighter; right: share within budget</text>
 
       """
@@ -51,7 +53,7 @@ struct AuditChart {
       let y = top + Double(index) * rowHeight
       let color = row.name.hasPrefix("tier ") ? "#2b6cb0" : "#2f855a"
       out +=
-        "<text x=\"\(left - 10)\" y=\"\(y + 17)\" text-anchor=\"end\">\(escape(row.name)) (\(row.count))</text>\n"
+        "<text x=\"\(left - 10)\" y=\"\(y + 17)\" text-anchor=\"end\">\(row.name.xmlEscaped) (\(row.count))</text>\n"
       out +=
         "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(row.p99 * scale)\" height=\"18\" fill=\"\(color)\" opacity=\"0.25\"><title>p99 \(format1(row.p99)) ms</title></rect>\n"
       out +=
@@ -74,10 +76,10 @@ struct AuditChart {
     for (name, count) in outcomes.sorted(by: { $0.key < $1.key }) {
       let w = (width - 40) * Double(count) / Double(total)
       out +=
-        "<rect x=\"\(x)\" y=\"\(barTop)\" width=\"\(w)\" height=\"22\" fill=\"\(palette[name] ?? "#718096")\"><title>\(escape(name)) \(count)</title></rect>\n"
+        "<rect x=\"\(x)\" y=\"\(barTop)\" width=\"\(w)\" height=\"22\" fill=\"\(palette[name] ?? "#718096")\"><title>\(name.xmlEscaped) \(count)</title></rect>\n"
       if w > 90 {
         out +=
-          "<text x=\"\(x + 8)\" y=\"\(barTop + 15)\" fill=\"#fff\">\(escape(name)) \(count) (\(format1(Double(count) * 100 / Double(total)))%)</text>\n"
+          "<text x=\"\(x + 8)\" y=\"\(barTop + 15)\" fill=\"#fff\">\(name.xmlEscaped) \(count) (\(format1(Double(count) * 100 / Double(total)))%)</text>\n"
       }
       x += w
     }
@@ -91,19 +93,5 @@ struct AuditChart {
       return magnitude * factor
     }
     return magnitude * 10
-  }
-
-  private func escape(_ text: String) -> String {
-    var escaped = ""
-    for character in text {
-      switch character {
-      case "&": escaped += "&amp;"
-      case "<": escaped += "&lt;"
-      case ">": escaped += "&gt;"
-      case "\"": escaped += "&quot;"
-      default: escaped.append(character)
-      }
-    }
-    return escaped
   }
 }

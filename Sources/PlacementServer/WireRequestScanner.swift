@@ -29,7 +29,7 @@ struct WireRequestScanner {
   }
 
   /// The members a scanned line may have.
-  private enum Field: Int {
+  private enum Field: Int, CaseIterable {
     case op, id, model, latencyBudget, payloadBytes, tags, priority, source
     case lease, observed, status
 
@@ -170,34 +170,26 @@ struct WireRequestScanner {
   private mutating func scanKey() -> Field? {
     guard let (start, end) = scanPlainString() else { return nil }
     let key = UnsafeBufferPointer(rebasing: bytes[start..<end])
-    func named(_ field: Field) -> Field? {
-      let name = field.key
-      guard name.utf8CodeUnitCount == key.count else { return nil }
-      return memcmp(name.utf8Start, key.baseAddress!, key.count) == 0 ? field : nil
-    }
-    switch key.count {
-    case 2: return named(.op) ?? named(.id)
-    case 4: return named(.tags)
-    case 5: return named(.model) ?? named(.lease)
-    case 6: return named(.source) ?? named(.status)
-    case 8: return named(.priority)
-    case 11: return named(.observed)
-    case 13: return named(.payloadBytes)
-    case 17: return named(.latencyBudget)
-    default: return nil
-    }
+    return Self.fields.first { Self.spells($0.key, key) }
   }
 
   /// The value of `op`, when it is one the scanner reads.
   private mutating func scanOperation() -> Operation? {
     guard let (start, end) = scanPlainString() else { return nil }
     let name = UnsafeBufferPointer(rebasing: bytes[start..<end])
-    for (operation, spelled) in [
-      (Operation.place, "place" as StaticString), (.explain, "explain"), (.complete, "complete"),
-    ] where spelled.utf8CodeUnitCount == name.count {
-      if memcmp(spelled.utf8Start, name.baseAddress!, name.count) == 0 { return operation }
-    }
-    return nil
+    return Self.operations.first { Self.spells($0.name, name) }?.operation
+  }
+
+  /// Built once: `allCases` and array literals would be built again on every call.
+  private static let fields = Field.allCases
+  private static let operations: [(operation: Operation, name: StaticString)] = [
+    (.place, "place"), (.explain, "explain"), (.complete, "complete"),
+  ]
+
+  /// Whether `bytes` are exactly `name`.
+  private static func spells(_ name: StaticString, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    name.utf8CodeUnitCount == bytes.count
+      && (bytes.isEmpty || memcmp(name.utf8Start, bytes.baseAddress!, bytes.count) == 0)
   }
 
   private mutating func scanString() -> String? {

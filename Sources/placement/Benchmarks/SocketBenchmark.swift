@@ -212,9 +212,8 @@ struct SocketBenchmark {
   private func measurePipelined(socket: String, echo: Bool, inFlight: Int, decisions: Int) throws
     -> (rate: Double, samples: Samples)
   {
-    let pipelinedDecisions = decisions
     let client = try PlacementClient(socketPath: socket)
-    var samples = Samples(capacity: pipelinedDecisions)
+    var samples = Samples(capacity: decisions)
     var sentAt: [UInt64] = []  // one per place in flight, in order
     var kinds: [Bool] = []  // per line in flight: true for a place
     var head = 0
@@ -231,7 +230,7 @@ struct SocketBenchmark {
     batch.removeAll(keepingCapacity: true)
     let started = Samples.now()
     var placeHead = 0
-    while placesAnswered < pipelinedDecisions {
+    while placesAnswered < decisions {
       guard let answer = try client.readLine() else {
         throw UsageError("the server closed the connection")
       }
@@ -245,7 +244,7 @@ struct SocketBenchmark {
           batch += complete
           kinds.append(false)
         }
-        if placesSent < pipelinedDecisions {
+        if placesSent < decisions {
           batch += Self.placeLine
           kinds.append(true)
           sentAt.append(Samples.now())

@@ -27,6 +27,12 @@ struct Connection {
 
   init(now: UInt64) { lastActive = now }
 
+  /// Whether nothing was received or sent for `limit` nanoseconds before `now`. Activity
+  /// stamped after `now` was read (an answer released later in the same round) is not idle.
+  func isIdle(at now: UInt64, limit: UInt64) -> Bool {
+    now > lastActive && now - lastActive >= limit
+  }
+
   /// Bytes waiting to be sent, held ones included.
   var pendingOutput: Int { output.count - sent }
 

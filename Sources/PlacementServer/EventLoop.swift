@@ -124,7 +124,10 @@ private struct LoopState: ~Copyable {
 
   static func nanoseconds(_ duration: Duration) -> UInt64 {
     let (seconds, attoseconds) = duration.components
-    return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    let (whole, overflow) = UInt64(max(0, seconds)).multipliedReportingOverflow(by: 1_000_000_000)
+    guard !overflow else { return .max }
+    let (total, carry) = whole.addingReportingOverflow(UInt64(max(0, attoseconds) / 1_000_000_000))
+    return carry ? .max : total
   }
 
   mutating func run() {
@@ -539,7 +542,9 @@ private struct LoopState: ~Copyable {
   /// each connection once its answers are sent.
   mutating func beginDraining(now: UInt64) {
     draining = true
-    drainDeadline = now + Self.nanoseconds(configuration.drainTimeout)
+    let (deadline, overflow) = now.addingReportingOverflow(
+      Self.nanoseconds(configuration.drainTimeout))
+    drainDeadline = overflow ? .max : deadline
     epoll_ctl(loop.epoll, EPOLL_CTL_DEL, shared.listener, nil)
     for descriptor in Array(connections.keys) {
       _ = receive(descriptor)
@@ -553,7 +558,7 @@ private struct LoopState: ~Copyable {
   mutating func closeIdleConnections(now: UInt64) {
     let limit = Self.nanoseconds(configuration.idleTimeout)
     for (descriptor, connection) in connections
-    where now - connection.lastActive >= limit && connection.pendingOutput == 0 {
+    where connection.isIdle(at: now, limit: limit) && connection.pendingOutput == 0 {
       closeConnection(descriptor)
     }
   }

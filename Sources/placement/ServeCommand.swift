@@ -162,7 +162,9 @@ extension Subcommand {
 
   private static func seconds(_ arguments: CommandArguments, _ name: String) throws -> Duration? {
     guard let value = try arguments.number(name) else { return nil }
-    guard value > 0 else { throw UsageError("\(name) expects seconds > 0, found \(value)") }
+    guard value > 0, value <= 1_000_000_000 else {
+      throw UsageError("\(name) expects seconds > 0 and at most 1e9, found \(value)")
+    }
     return .milliseconds(Int64(value * 1000))
   }
 

@@ -52,6 +52,30 @@ import Testing
     #expect(verify.wait().status == 0)
   }
 
+  /// The idle sweep runs once a second, in a round whose held answers may be sent after the
+  /// round read the clock. That once crashed the daemon (an unsigned subtraction overflowed);
+  /// pipelined load across three sweeps must be answered in full.
+  @Test func pipelinedLoadAcrossIdleSweepsIsAnswered() throws {
+    let daemon = try DaemonFixture()
+    let client = try daemon.client()
+    let place = Array(#"{"op":"place","model":"detector-s","latency_budget_ms":80}"#.utf8) + [10]
+    let started = Date()
+    var answered = 0
+    while Date().timeIntervalSince(started) < 3.5 {
+      try client.send(Array([[UInt8]](repeating: place, count: 32).joined()))
+      for _ in 0..<32 {
+        let response = try D.object(try #require(try client.readLine()))
+        let decision = try #require(response["decision"] as? [String: Any])
+        let lease = try #require(decision["lease"] as? String)
+        try client.send(line: #"{"op":"complete","lease":"\#(lease)","observed_ms":20}"#)
+        answered += 1
+      }
+      for _ in 0..<32 { _ = try #require(try client.readLine()) }
+    }
+    #expect(answered > 0)
+    #expect(daemon.stop().status == 0)
+  }
+
   @Test func aLogThatCannotBeWrittenAnswersAuditUnavailable() throws {
     let daemon = try DaemonFixture(start: false)
     try daemon.limitFileSize(blocks: 24)  // 12 KiB: a few dozen records

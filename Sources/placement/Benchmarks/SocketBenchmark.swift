@@ -58,9 +58,16 @@ struct SocketBenchmark {
     ] {
       let socket = directory.appendingPathComponent("p.sock").path
       let daemon = try DaemonProcess(socket: socket, extra: audit)
-      let serial = try measureSerial(socket: socket, echo: false)
-      let pipelined = try measurePipelined(socket: socket, echo: false)
-      let spread = try measurePipelined(socket: socket, echo: false, connections: 2)
+      let serial: Samples
+      let pipelined: (rate: Double, samples: Samples)
+      let spread: (rate: Double, samples: Samples)
+      do {
+        serial = try measureSerial(socket: socket, echo: false)
+        pipelined = try measurePipelined(socket: socket, echo: false)
+        spread = try measurePipelined(socket: socket, echo: false, connections: 2)
+      } catch {
+        throw UsageError("\(name): \(error)\(daemon.exitDescription)")
+      }
       let resident = daemon.residentKilobytes()
       // The loops hand free memory back after a second with nothing to do.
       usleep(1_500_000)
@@ -361,6 +368,16 @@ private final class DaemonProcess {
       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
     else { return 0 }
     return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+  }
+
+  /// How the daemon ended, if it did (a crash under load), for an error message.
+  var exitDescription: String {
+    var status: Int32 = 0
+    guard waitpid(pid, &status, WNOHANG) == pid else { return "" }
+    let signal = status & 0x7F
+    return signal != 0
+      ? "; the daemon was killed by signal \(signal)"
+      : "; the daemon exited with \((status >> 8) & 0xFF)"
   }
 
   func stop() {

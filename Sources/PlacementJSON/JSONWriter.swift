@@ -243,13 +243,23 @@ package struct JSONWriter: ~Copyable {
   }
 
   private mutating func appendQuoted(_ string: String) {
-    append(UInt8(ascii: "\""))
     var string = string
     string.withUTF8 { utf8 in
-      // Most strings need no escape: copy runs of plain bytes whole.
+      reserve(utf8.count + 2)
+      append(UInt8(ascii: "\""))
+      // Most strings need no escape: runs of plain bytes are found eight at a time and copied
+      // whole.
       var runStart = 0
       var index = 0
-      while index < utf8.count {
+      let length = utf8.count
+      while index < length {
+        if index + 8 <= length,
+          !Self.anyNeedsEscape(
+            UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self))
+        {
+          index += 8
+          continue
+        }
         let byte = utf8[index]
         if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
           append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
@@ -261,6 +271,18 @@ package struct JSONWriter: ~Copyable {
       append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
     }
     append(UInt8(ascii: "\""))
+  }
+
+  /// Whether any of the eight bytes of `word` needs an escape in a JSON string: a control
+  /// character (below 0x20), `"` or `\`. Exact, with no false positives or negatives.
+  @inline(__always)
+  private static func anyNeedsEscape(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    /// Some byte of `x` is below `n` (n <= 128).
+    func anyBelow(_ x: UInt64, _ n: UInt64) -> Bool { (x &- ones &* n) & ~x & highs != 0 }
+    return anyBelow(word, 0x20) || anyBelow(word ^ (ones &* 0x22), 1)
+      || anyBelow(word ^ (ones &* 0x5C), 1)
   }
 
   private mutating func appendEscape(_ byte: UInt8) {

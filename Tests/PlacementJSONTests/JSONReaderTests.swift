@@ -124,6 +124,42 @@ import Testing
     #expect(writer.text == String(number))
   }
 
+  /// Strings are scanned eight bytes at a time for characters to escape; every position of
+  /// every such character, in strings of every length around a word, must still be escaped.
+  @Test func escapesEveryCharacterThatNeedsItWhereverItIs() {
+    func reference(_ string: String) -> String {
+      var text = "\""
+      for scalar in string.unicodeScalars {
+        switch scalar {
+        case "\"": text += #"\""#
+        case "\\": text += #"\\"#
+        case "\n": text += #"\n"#
+        case "\r": text += #"\r"#
+        case "\t": text += #"\t"#
+        case _ where scalar.value < 0x20:
+          text += #"\u00"# + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+        default: text.unicodeScalars.append(scalar)
+        }
+      }
+      return text + "\""
+    }
+    let plain = Array("abcdefghijklmnopqrstuvwxyz0123456789-_ é~\u{7F}".unicodeScalars)
+    let special: [Unicode.Scalar] = ["\"", "\\", "\n", "\u{00}", "\u{1F}", "\u{01}", "\t"]
+    for length in 0...25 {
+      for position in 0..<max(length, 1) {
+        for escaped in special {
+          var scalars = (0..<length).map { plain[($0 * 7 + length) % plain.count] }
+          if length > 0 { scalars[position] = escaped }
+          var string = ""
+          string.unicodeScalars.append(contentsOf: scalars)
+          var writer = JSONWriter()
+          writer.value(string)
+          #expect(writer.text == reference(string), "\(Array(string.utf8))")
+        }
+      }
+    }
+  }
+
   @Test func growsPastItsFirstCapacityAndEndsLines() {
     var writer = JSONWriter(capacity: 1)
     let long = String(repeating: "é\"", count: 300)

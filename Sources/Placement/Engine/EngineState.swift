@@ -26,6 +26,23 @@ struct EngineState {
     var members: [(endpoint: Int, slot: Int)]
   }
 
+  /// A rule that can hold on one endpoint, with its verdict there when that needs no
+  /// evaluation.
+  struct RuleCheck {
+    var rule: Int
+    var known: RuleVerdict?
+  }
+
+  /// The rules that can hold on one endpoint, by effect, as ranges of `ruleChecks`. A rule
+  /// known not to hold there is left out, so most candidates evaluate few rules or none.
+  struct EndpointRules {
+    var forbid: Range<Int>
+    var encrypt: Range<Int>
+    var prefer: Range<Int>
+    /// Whether the endpoint's pool has a public key to seal to.
+    var hasPublicKey: Bool
+  }
+
   /// One candidate of the request being decided.
   struct Candidate {
     var endpoint: Int
@@ -62,9 +79,9 @@ struct EngineState {
   private let ruleNames: [String]
   private let ruleEffects: [PolicyEffect]
   private let ruleWeights: [Double]
-  private let forbidRules: [Int]
-  private let encryptRules: [Int]
-  private let preferRules: [Int]
+  /// By endpoint (topology order).
+  private let endpointRules: [EndpointRules]
+  private let ruleChecks: [RuleCheck]
   // Buffers reused by every decision, so the decision path does not allocate for them.
   private var scratch = PolicyScratch()
   private var candidates: [Candidate] = []
@@ -86,9 +103,6 @@ struct EngineState {
     var system = SystemRandomNumberGenerator()
     idPrefix = system.next()
     let rules = policy.rules
-    forbidRules = rules.indices.filter { rules[$0].effect == .forbid }
-    encryptRules = rules.indices.filter { rules[$0].effect == .encrypt }
-    preferRules = rules.indices.filter { rules[$0].effect == .prefer }
     ruleFired = Array(repeating: false, count: rules.count)
     ruleNames = rules.map(\.name)
     ruleEffects = rules.map(\.effect)
@@ -108,6 +122,25 @@ struct EngineState {
       }
     }
     balancers = BalancerState(endpointCount: endpoints.count)
+    var checks: [RuleCheck] = []
+    var perEndpoint: [EndpointRules] = []
+    for (endpoint, runtime) in endpoints.enumerated() {
+      var ranges: [Range<Int>] = []
+      for effect in [PolicyEffect.forbid, .encrypt, .prefer] {
+        let start = checks.count
+        for rule in rules.indices where rules[rule].effect == effect {
+          let known = self.policy.knownVerdict(rule: rule, endpoint: endpoint)
+          if known != .doesNotHold { checks.append(RuleCheck(rule: rule, known: known)) }
+        }
+        ranges.append(start..<checks.count)
+      }
+      perEndpoint.append(
+        EndpointRules(
+          forbid: ranges[0], encrypt: ranges[1], prefer: ranges[2],
+          hasPublicKey: runtime.pool.publicKey != nil))
+    }
+    endpointRules = perEndpoint
+    ruleChecks = checks
   }
 
   // MARK: deciding
@@ -239,34 +272,43 @@ struct EngineState {
     heldBits.removeAll(keepingCapacity: true)
     guard let route = routes[request.model] else { return }
     for member in route.members where endpoints[member.endpoint].isHealthy(at: now) {
-      let runtime = endpoints[member.endpoint]
-      let estimate = estimate(request, on: runtime, computeMs: computeEstimates[member.slot])
+      let endpoint = member.endpoint
+      let inFlight = endpoints[endpoint].inFlight
+      let estimate = estimate(
+        request, on: endpoints[endpoint].facts, inFlight: inFlight,
+        computeMs: computeEstimates[member.slot])
       let facts = TargetFacts(
-        index: member.endpoint, statics: runtime.facts, inFlight: runtime.inFlight,
+        index: endpoint, statics: endpoints[endpoint].facts, inFlight: inFlight,
         estimate: estimate)
       var candidate = Candidate(
-        endpoint: member.endpoint, slot: member.slot, inFlight: runtime.inFlight,
-        estimate: estimate)
+        endpoint: endpoint, slot: member.slot, inFlight: inFlight, estimate: estimate)
       let bits = heldBits.count
       for _ in 0..<ruleWords { heldBits.append(0) }
-      for rule in forbidRules where holds(rule, request, facts, failClosed: true) {
+      let rules = endpointRules[endpoint]
+      for position in rules.forbid {
+        let check = ruleChecks[position]
+        guard holds(check, request, facts, failClosed: true) else { continue }
         candidate.forbidden = true
-        ruleFired[rule] = true
-        heldBits[bits + rule >> 6] |= 1 << UInt64(rule & 63)
+        ruleFired[check.rule] = true
+        heldBits[bits + check.rule >> 6] |= 1 << UInt64(check.rule & 63)
       }
-      for rule in encryptRules where holds(rule, request, facts, failClosed: true) {
-        heldBits[bits + rule >> 6] |= 1 << UInt64(rule & 63)
-        if runtime.pool.publicKey == nil {
-          candidate.needsKey = true
-          ruleFired[rule] = true
-        } else {
+      for position in rules.encrypt {
+        let check = ruleChecks[position]
+        guard holds(check, request, facts, failClosed: true) else { continue }
+        heldBits[bits + check.rule >> 6] |= 1 << UInt64(check.rule & 63)
+        if rules.hasPublicKey {
           candidate.sealed = true
+        } else {
+          candidate.needsKey = true
+          ruleFired[check.rule] = true
         }
       }
       if !candidate.excluded || explaining {
-        for rule in preferRules where holds(rule, request, facts, failClosed: false) {
-          heldBits[bits + rule >> 6] |= 1 << UInt64(rule & 63)
-          candidate.score += ruleWeights[rule]
+        for position in rules.prefer {
+          let check = ruleChecks[position]
+          guard holds(check, request, facts, failClosed: false) else { continue }
+          heldBits[bits + check.rule >> 6] |= 1 << UInt64(check.rule & 63)
+          candidate.score += ruleWeights[check.rule]
         }
       }
       candidate.feasible = !candidate.excluded && estimate.totalMs <= request.latencyBudgetMs
@@ -276,22 +318,26 @@ struct EngineState {
 
   /// DESIGN.md section 4.
   private func estimate(
-    _ request: PlacementRequest, on runtime: EndpointRuntime, computeMs: Double
+    _ request: PlacementRequest, on facts: EndpointFacts, inFlight: Int, computeMs: Double
   ) -> LatencyEstimate {
-    let capacity = runtime.endpoint.capacity
+    let capacity = facts.endpoint.capacity
     let queue =
-      runtime.inFlight < capacity
-      ? 0 : Double(runtime.inFlight - capacity + 1) * computeMs / Double(capacity)
+      inFlight < capacity ? 0 : Double(inFlight - capacity + 1) * computeMs / Double(capacity)
     return LatencyEstimate(
-      rttMs: runtime.pool.rttMs,
-      transferMs: Double(request.payloadBytes) * 8 / (runtime.pool.bandwidthMbps * 1000),
+      rttMs: facts.pool.rttMs,
+      transferMs: Double(request.payloadBytes) * 8 / (facts.pool.bandwidthMbps * 1000),
       queueMs: queue, computeMs: computeMs)
   }
 
+  /// Whether `check`'s rule holds for `request` on `facts`; a failed condition counts as
+  /// holding when `failClosed` (`forbid` and `encrypt`, DESIGN.md section 5).
   private mutating func holds(
-    _ rule: Int, _ request: PlacementRequest, _ facts: TargetFacts, failClosed: Bool
+    _ check: RuleCheck, _ request: PlacementRequest, _ facts: TargetFacts, failClosed: Bool
   ) -> Bool {
-    switch policy.evaluate(rule: rule, request: request, target: facts, scratch: &scratch) {
+    let verdict =
+      check.known
+      ?? policy.evaluate(rule: check.rule, request: request, target: facts, scratch: &scratch)
+    switch verdict {
     case .holds: return true
     case .doesNotHold: return false
     case .failed: return failClosed
@@ -405,10 +451,19 @@ struct EngineState {
 
   /// The sequence number in a lease id this engine issued, or nil.
   private func sequence(ofLease lease: String) -> UInt64? {
-    var prefix: UInt64 = 0
-    var sequence: UInt64 = 0
+    guard lease.utf8.count == 32 else { return nil }
+    let parsed =
+      lease.utf8.withContiguousStorageIfAvailable(Self.hexHalves)
+      ?? Self.hexHalves(Array(lease.utf8))
+    guard let (prefix, sequence) = parsed, prefix == idPrefix else { return nil }
+    return sequence
+  }
+
+  /// The two 64-bit numbers written as 32 lowercase hex digits, or nil.
+  private static func hexHalves(_ digits: some Collection<UInt8>) -> (UInt64, UInt64)? {
+    var halves: (UInt64, UInt64) = (0, 0)
     var count = 0
-    for byte in lease.utf8 {
+    for byte in digits {
       let digit: UInt8
       switch byte {
       case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
@@ -416,15 +471,13 @@ struct EngineState {
       default: return nil
       }
       if count < 16 {
-        prefix = prefix << 4 | UInt64(digit)
-      } else if count < 32 {
-        sequence = sequence << 4 | UInt64(digit)
+        halves.0 = halves.0 << 4 | UInt64(digit)
       } else {
-        return nil
+        halves.1 = halves.1 << 4 | UInt64(digit)
       }
       count += 1
     }
-    return count == 32 && prefix == idPrefix ? sequence : nil
+    return count == 32 ? halves : nil
   }
 
   // MARK: leases and feedback

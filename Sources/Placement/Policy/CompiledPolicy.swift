@@ -41,6 +41,17 @@ struct CompiledPolicy: Sendable {
     }
   }
 
+  /// The verdict of rule `ruleIndex` on endpoint `index` (topology order) when it is the same
+  /// for every request and every live state of the endpoint: the condition specialised for
+  /// the endpoint folded to a verdict, and it divides by nothing. Nil when it must be evaluated.
+  func knownVerdict(rule ruleIndex: Int, endpoint index: Int) -> RuleVerdict? {
+    guard dividingConditions[ruleIndex] == nil, index >= 0, index < endpointCount,
+      case .verdict(let verdict) = program.booleans[
+        endpointRoots[ruleIndex * endpointCount + index]]
+    else { return nil }
+    return verdict
+  }
+
   /// Evaluates rule `ruleIndex` (an index into policy.rules) for `request` on `target`.
   ///
   /// `target.index` must be the endpoint's position in the topology this was compiled for, and

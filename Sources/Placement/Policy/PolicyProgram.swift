@@ -161,10 +161,16 @@ struct PolicyProgram: Sendable {
       return RuleVerdict(string(lhs, request, target).hasPrefix(string(rhs, request, target)))
     case .inSet(let value, let set):
       let element = string(value, request, target)
-      return RuleVerdict(sets[set].value(request: request, target: target).contains(element))
+      return RuleVerdict(Self.set(sets[set].value(request: request, target: target), has: element))
     case .inList(let value, let list):
       return contains(list, value, request, target, &scratch)
     }
+  }
+
+  /// Whether `set` holds `element`. Tag sets are small: comparing a few strings costs less
+  /// than hashing one.
+  private static func set(_ set: Set<String>, has element: String) -> Bool {
+    set.count <= 8 ? set.contains { $0 == element } : set.contains(element)
   }
 
   /// The value of number node `node`; nil when it fails (division by zero).

@@ -110,8 +110,7 @@ public final class ScalingForecaster: PlacementObserver {
   private func update(
     _ table: inout [String: PoolLoadSeries], _ pool: String, _ body: (inout PoolLoadSeries) -> Void
   ) {
-    if table[pool] == nil { table[pool] = PoolLoadSeries(parameters: settings.forecast) }
-    body(&table[pool]!)
+    body(&table[pool, default: PoolLoadSeries(parameters: settings.forecast)])
   }
 
   private func bucket(of time: Duration) -> Int64 {

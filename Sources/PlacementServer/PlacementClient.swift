@@ -75,6 +75,14 @@ public final class PlacementClient: @unchecked Sendable {
         }
         return line
       }
+      // Wait in poll(2) for input, not in recv(2): a reader blocked in recv on a Unix socket
+      // is also woken, for nothing, each time the daemon reads what this side sent (the
+      // socket has one wait queue for both directions), and the daemon pays for that wake-up.
+      var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+      if poll(&ready, 1, -1) < 0 {
+        if errno == EINTR { continue }
+        throw DaemonError(SystemError(call: "poll", subject: "", code: errno))
+      }
       let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
       if count < 0 {
         if errno == EINTR { continue }

@@ -16,6 +16,11 @@ public final class ServerMetrics: Sendable {
     /// their storage with the topology costs less than hashing them.
     var decisions: [(key: DecisionKey, count: Int)] = []
     var ruleHits: [String: Int] = [:]
+    /// The rules of the last decision counted and where they sit in `ruleHits`: the engine
+    /// hands out the same list again while the same rules fire, so one comparison of list
+    /// identity replaces hashing every name.
+    var lastRules: [String] = []
+    var lastRuleIndices: [Dictionary<String, Int>.Index] = []
     var decisionBucketCounts = [Int](repeating: 0, count: ServerMetrics.decisionBuckets.count + 1)
     var decisionSeconds = 0.0
     var decisionCount = 0
@@ -25,6 +30,17 @@ public final class ServerMetrics: Sendable {
     var errors = [Int](repeating: 0, count: WireError.Code.allCases.count)
     var reloads: [String: Int] = [:]
     var connectionsRefused = 0
+
+    mutating func countRuleHits(_ rules: [String]) {
+      if rules == lastRules {
+        for index in lastRuleIndices { ruleHits.values[index] += 1 }
+        return
+      }
+      for rule in rules { ruleHits[rule, default: 0] += 1 }
+      // Indices stay valid until a key is added, and every key of `rules` is in now.
+      lastRules = rules
+      lastRuleIndices = rules.compactMap { ruleHits.index(forKey: $0) }
+    }
   }
 
   private struct DecisionKey: Hashable {
@@ -71,7 +87,7 @@ public final class ServerMetrics: Sendable {
       } else {
         counts.decisions.append((key, 1))
       }
-      for rule in decision.rules { counts.ruleHits[rule, default: 0] += 1 }
+      counts.countRuleHits(decision.rules)
       let bucket = Self.decisionBuckets.firstIndex { seconds <= $0 } ?? Self.decisionBuckets.count
       counts.decisionBucketCounts[bucket] += 1
       counts.decisionSeconds += seconds

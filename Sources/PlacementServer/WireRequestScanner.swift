@@ -80,7 +80,8 @@ struct WireRequestScanner {
   }
 
   private mutating func scanRequest() -> (request: WireRequest, id: String?)? {
-    guard let members = scanObject(), let op = members.op else { return nil }
+    var members = Members()
+    guard scanObject(into: &members), let op = members.op else { return nil }
     switch op {
     case .place, .explain:
       guard members.seen & ~Field.placement == 0, let model = members.model, !model.isEmpty,
@@ -113,57 +114,58 @@ struct WireRequestScanner {
     }
   }
 
-  private mutating func scanObject() -> Members? {
-    var members = Members()
+  /// Reads the line's one object into `members` (filled in place: it is too large to return
+  /// cheaply); false when the line does not have the common shape.
+  private mutating func scanObject(into members: inout Members) -> Bool {
     skipWhitespace()
-    guard take(UInt8(ascii: "{")) else { return nil }
+    guard take(UInt8(ascii: "{")) else { return false }
     repeat {
       skipWhitespace()
-      guard let field = scanKey(), members.seen & field.bit == 0 else { return nil }
+      guard let field = scanKey(), members.seen & field.bit == 0 else { return false }
       members.seen |= field.bit
       skipWhitespace()
-      guard take(UInt8(ascii: ":")) else { return nil }
+      guard take(UInt8(ascii: ":")) else { return false }
       skipWhitespace()
       switch field {
       case .op:
-        guard let value = scanOperation() else { return nil }
+        guard let value = scanOperation() else { return false }
         members.op = value
       case .id:
-        guard let value = scanString() else { return nil }
+        guard let value = scanString() else { return false }
         members.id = value
       case .model:
-        guard let value = scanString() else { return nil }
+        guard let value = scanString() else { return false }
         members.model = value
       case .priority:
-        guard let value = scanString() else { return nil }
+        guard let value = scanString() else { return false }
         members.priority = value
       case .source:
-        guard let value = scanString() else { return nil }
+        guard let value = scanString() else { return false }
         members.source = value
       case .lease:
-        guard let value = scanString() else { return nil }
+        guard let value = scanString() else { return false }
         members.lease = value
       case .status:
-        guard let value = scanString() else { return nil }
+        guard let value = scanString() else { return false }
         members.status = value
       case .latencyBudget:
-        guard let value = scanNumber() else { return nil }
+        guard let value = scanNumber() else { return false }
         members.latencyBudget = value
       case .payloadBytes:
-        guard let value = scanNumber() else { return nil }
+        guard let value = scanNumber() else { return false }
         members.payloadBytes = value
       case .observed:
-        guard let value = scanNumber() else { return nil }
+        guard let value = scanNumber() else { return false }
         members.observed = value
       case .tags:
-        guard let value = scanStrings() else { return nil }
+        guard let value = scanStrings() else { return false }
         members.tags = value
       }
       skipWhitespace()
     } while take(UInt8(ascii: ","))
-    guard take(UInt8(ascii: "}")) else { return nil }
+    guard take(UInt8(ascii: "}")) else { return false }
     skipWhitespace()
-    return offset == bytes.count ? members : nil
+    return offset == bytes.count
   }
 
   /// A quoted key that names one of the fields.
@@ -188,8 +190,9 @@ struct WireRequestScanner {
 
   /// Whether `bytes` are exactly `name`.
   private static func spells(_ name: StaticString, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    name.utf8CodeUnitCount == bytes.count
-      && (bytes.isEmpty || memcmp(name.utf8Start, bytes.baseAddress!, bytes.count) == 0)
+    guard name.utf8CodeUnitCount == bytes.count else { return false }
+    for index in 0..<bytes.count where name.utf8Start[index] != bytes[index] { return false }
+    return true
   }
 
   private mutating func scanString() -> String? {

@@ -91,6 +91,11 @@ struct EngineState {
   /// Which rules held for each candidate: `ruleWords` words of bits per candidate, in candidate
   /// order. Filled once by `gatherCandidates`, so no rule is evaluated twice per decision.
   private var heldBits: [UInt64] = []
+  /// The rules the last decision fired, by index and by name (see `firedRules`), and a buffer
+  /// for the next one's.
+  private var lastFired: [Int] = []
+  private var lastFiredNames: [String] = []
+  private var firedScratch: [Int] = []
   private let ruleWords: Int
 
   init(topology: Topology, policy: PolicySet, configuration: EngineConfiguration) {
@@ -386,14 +391,24 @@ struct EngineState {
   /// The decision's `rules` (DESIGN.md section 6, step 9), sorted by name because the policy's
   /// rules are: those that excluded a candidate, and the `encrypt` and `prefer` rules that held
   /// for the chosen one.
-  private func firedRules(chosen: Int?) -> [String] {
-    var names: [String] = []
+  ///
+  /// Consecutive decisions mostly fire the same rules: the list of the last one is handed out
+  /// again when it is the same, rather than built anew.
+  private mutating func firedRules(chosen: Int?) -> [String] {
+    var fired: [Int] = []
+    swap(&fired, &firedScratch)  // uniquely referenced, so its storage is reused
+    fired.removeAll(keepingCapacity: true)
     for rule in ruleNames.indices {
       let heldForChosen =
         chosen.map { ruleHeld(rule, forCandidate: $0) && ruleEffects[rule] != .forbid } ?? false
-      if ruleFired[rule] || heldForChosen { names.append(ruleNames[rule]) }
+      if ruleFired[rule] || heldForChosen { fired.append(rule) }
     }
-    return names
+    defer { firedScratch = fired }
+    if fired == lastFired { return lastFiredNames }
+    lastFired.removeAll(keepingCapacity: true)
+    lastFired.append(contentsOf: fired)
+    lastFiredNames = fired.map { ruleNames[$0] }
+    return lastFiredNames
   }
 
   /// Whether `rule` held for the candidate at `position`, as `gatherCandidates` found.

@@ -82,8 +82,9 @@ public final class PlacementEngine: Sendable {
       }
       return (decision, key)
     }
-    guard case .placed(var assignment) = decision.outcome, assignment.sealed,
-      let payload = request.payload
+    // The payload first: most requests carry none, and then the assignment is not copied out.
+    guard let payload = request.payload, case .placed(var assignment) = decision.outcome,
+      assignment.sealed
     else { return decision }
     do {
       guard let sealer else { throw PlacementError.sealingFailed("no sealer is configured") }

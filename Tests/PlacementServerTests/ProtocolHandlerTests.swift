@@ -32,6 +32,28 @@ import Testing
     return (error["code"] as? String ?? "", error["message"] as? String ?? "")
   }
 
+  /// Rule hits are counted by list identity while the same rules fire; when the fired rules
+  /// change back and forth, every decision must still count each rule its answer named.
+  @Test func ruleHitsCountEveryRuleNamedAsTheRulesChange() throws {
+    let handler = ProtocolHandler(engine: try Self.handler().engine, metrics: ServerMetrics())
+    var named: [String: Int] = [:]
+    for index in 0..<60 {
+      let tags = [#"[]"#, #"["pii"]"#, #"["restricted"]"#, #"["pii","eu-only"]"#][index % 7 % 4]
+      let budget = index % 5 == 0 ? 1 : 80
+      let response = try Self.send(
+        #"{"op":"place","model":"detector-s","latency_budget_ms":\#(budget),"tags":\#(tags)}"#,
+        to: handler)
+      let decision = try #require(response["decision"] as? [String: Any])
+      for rule in try #require(decision["rules"] as? [String]) { named[rule, default: 0] += 1 }
+    }
+    #expect(named.count >= 3)
+    let metrics = try #require(
+      try Self.send(#"{"op":"metrics"}"#, to: handler)["metrics"] as? String)
+    for (rule, count) in named {
+      #expect(metrics.contains(#"placement_rule_hits_total{rule="\#(rule)"} \#(count)"#))
+    }
+  }
+
   @Test func placeAnswersWithTheContractFields() throws {
     let handler = try Self.handler()
     let response = try Self.send(

@@ -199,36 +199,33 @@ public final class ServerMetrics: Sendable {
     family("placement_connections_refused_total", "counter", "Connections refused (limit or peer).")
     sample("placement_connections_refused_total", [:], Double(counts.connectionsRefused))
     if let signals = scaling?() {
-      family(
-        "placement_pool_desired_endpoints", "gauge",
-        "Endpoints that hold the pool's target utilization at the forecast arrival rate.")
-      for signal in signals {
-        sample(
-          "placement_pool_desired_endpoints", ["pool": signal.pool, "tier": signal.tier.rawValue],
-          Double(signal.desiredEndpoints))
-      }
-      family(
-        "placement_pool_current_endpoints", "gauge", "Endpoints the pool has in the topology.")
-      for signal in signals {
-        sample(
-          "placement_pool_current_endpoints", ["pool": signal.pool, "tier": signal.tier.rawValue],
-          Double(signal.currentEndpoints))
-      }
-      family(
-        "placement_pool_arrival_rate", "gauge",
-        "Requests placed on the pool per second, over the last whole bucket.")
-      for signal in signals {
-        sample(
-          "placement_pool_arrival_rate", ["pool": signal.pool, "tier": signal.tier.rawValue],
-          signal.observedRatePerSecond)
-      }
-      family(
-        "placement_pool_forecast_arrival_rate", "gauge",
-        "Holt-Winters forecast of the pool's arrival rate one lead time ahead, per second.")
-      for signal in signals {
-        sample(
+      let gauges: [(name: String, help: String, value: (PoolScalingSignal) -> Double)] = [
+        (
+          "placement_pool_desired_endpoints",
+          "Endpoints that hold the pool's target utilization at the forecast arrival rate.",
+          { Double($0.desiredEndpoints) }
+        ),
+        (
+          "placement_pool_current_endpoints", "Endpoints the pool has in the topology.",
+          { Double($0.currentEndpoints) }
+        ),
+        (
+          "placement_pool_arrival_rate",
+          "Requests placed on the pool per second, over the last whole bucket.",
+          { $0.observedRatePerSecond }
+        ),
+        (
           "placement_pool_forecast_arrival_rate",
-          ["pool": signal.pool, "tier": signal.tier.rawValue], signal.forecastRatePerSecond)
+          "Holt-Winters forecast of the pool's arrival rate one lead time ahead, per second.",
+          { $0.forecastRatePerSecond }
+        ),
+      ]
+      for gauge in gauges {
+        family(gauge.name, "gauge", gauge.help)
+        for signal in signals {
+          sample(
+            gauge.name, ["pool": signal.pool, "tier": signal.tier.rawValue], gauge.value(signal))
+        }
       }
     }
     return text

@@ -5,14 +5,14 @@
 #endif
 
 /// The path of a Unix stream socket, checked to fit `sockaddr_un`.
-struct UnixSocketAddress: Sendable {
+package struct UnixSocketAddress: Sendable {
   /// The file system path.
-  let path: String
+  package let path: String
 
   /// The longest path `sockaddr_un` holds (107 bytes on Linux, leaving room for the NUL).
   static let maximumPathLength = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
 
-  init(_ path: String) throws(DaemonError) {
+  package init(_ path: String) throws(DaemonError) {
     guard !path.isEmpty else { throw DaemonError("the socket path is empty") }
     let length = path.utf8.count
     guard length <= Self.maximumPathLength else {
@@ -26,7 +26,7 @@ struct UnixSocketAddress: Sendable {
 
   /// Calls `body` with the address as a `sockaddr`.
   @discardableResult
-  func withSocketAddress<Result, Failure: Error>(
+  package func withSocketAddress<Result, Failure: Error>(
     _ body: (UnsafePointer<sockaddr>, socklen_t) throws(Failure) -> Result
   ) throws(Failure) -> Result {
     var address = sockaddr_un()

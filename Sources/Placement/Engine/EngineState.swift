@@ -395,19 +395,16 @@ struct EngineState {
   /// Consecutive decisions mostly fire the same rules: the list of the last one is handed out
   /// again when it is the same, rather than built anew.
   private mutating func firedRules(chosen: Int?) -> [String] {
-    var fired: [Int] = []
-    swap(&fired, &firedScratch)  // uniquely referenced, so its storage is reused
-    fired.removeAll(keepingCapacity: true)
+    firedScratch.removeAll(keepingCapacity: true)
     for rule in ruleNames.indices {
       let heldForChosen =
         chosen.map { ruleHeld(rule, forCandidate: $0) && ruleEffects[rule] != .forbid } ?? false
-      if ruleFired[rule] || heldForChosen { fired.append(rule) }
+      if ruleFired[rule] || heldForChosen { firedScratch.append(rule) }
     }
-    defer { firedScratch = fired }
-    if fired == lastFired { return lastFiredNames }
-    lastFired.removeAll(keepingCapacity: true)
-    lastFired.append(contentsOf: fired)
-    lastFiredNames = fired.map { ruleNames[$0] }
+    if firedScratch != lastFired {
+      swap(&firedScratch, &lastFired)
+      lastFiredNames = lastFired.map { ruleNames[$0] }
+    }
     return lastFiredNames
   }
 

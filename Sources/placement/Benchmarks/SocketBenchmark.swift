@@ -66,7 +66,9 @@ struct SocketBenchmark {
         pipelined = try measurePipelined(socket: socket, echo: false)
         spread = try measurePipelined(socket: socket, echo: false, connections: 2)
       } catch {
-        throw UsageError("\(name): \(error)\(daemon.exitDescription)")
+        let ended = daemon.exitDescription
+        if ended.isEmpty { daemon.stop() }
+        throw UsageError("\(name): \(error)\(ended)")
       }
       let resident = daemon.residentKilobytes()
       // The loops hand free memory back after a second with nothing to do.
@@ -396,19 +398,9 @@ private final class EchoServer: Sendable {
   init(path: String) throws {
     self.path = path
     unlink(path)
+    let address = try UnixSocketAddress(path)
     let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-      let bytes = Array(path.utf8)
-      buffer.copyBytes(from: bytes)
-      buffer[bytes.count] = 0
-    }
-    let bound = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-      }
-    }
+    let bound = address.withSocketAddress { bind(descriptor, $0, $1) }
     guard bound == 0, listen(descriptor, 16) == 0 else {
       throw UsageError("echo server: cannot listen on \(path)")
     }

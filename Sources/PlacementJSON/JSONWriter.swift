@@ -78,6 +78,19 @@ package struct JSONWriter: ~Copyable {
     needsComma = true
   }
 
+  /// Writes a string known when the program is written (a name from the protocol), which
+  /// needs no escaping.
+  package mutating func value(literal text: StaticString) {
+    separate()
+    reserve(text.utf8CodeUnitCount + 2)
+    base[count] = UInt8(ascii: "\"")
+    (base + count + 1).initialize(from: text.utf8Start, count: text.utf8CodeUnitCount)
+    count += text.utf8CodeUnitCount + 1
+    base[count] = UInt8(ascii: "\"")
+    count += 1
+    needsComma = true
+  }
+
   package mutating func value(_ number: Double) {
     separate()
     if number.rounded(.towardZero) == number, abs(number) < 1e15,

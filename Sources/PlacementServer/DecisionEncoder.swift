@@ -22,9 +22,9 @@ enum DecisionEncoder {
     switch decision.outcome {
     case .placed(let assignment):
       writer.key("outcome")
-      writer.value("placed")
+      writer.value(literal: "placed")
       writer.key("tier")
-      writer.value(assignment.tier.rawValue)
+      writer.value(literal: assignment.tier.literal)
       writer.key("pool")
       writer.value(assignment.pool)
       writer.key("endpoint")
@@ -36,7 +36,7 @@ enum DecisionEncoder {
       }
       if let balancer = assignment.balancer {
         writer.key("balancer")
-        writer.value(balancer.rawValue)
+        writer.value(literal: balancer.literal)
       }
       writer.key("sealed")
       writer.value(assignment.sealed)
@@ -50,7 +50,7 @@ enum DecisionEncoder {
       }
     case .rejected(let rejection):
       writer.key("outcome")
-      writer.value("rejected")
+      writer.value(literal: "rejected")
       writer.key("reason")
       writer.value(rejection.reason.rawValue)
       writer.key("detail")
@@ -78,7 +78,7 @@ enum DecisionEncoder {
     writer.key("pool")
     writer.value(candidate.pool)
     writer.key("tier")
-    writer.value(candidate.tier.rawValue)
+    writer.value(literal: candidate.tier.literal)
     write(candidate.estimate, into: &writer)
     writer.key("score")
     writer.value(candidate.score)
@@ -213,5 +213,30 @@ enum DecisionEncoder {
     writer.key("target_utilization")
     writer.value(signal.targetUtilization)
     writer.endObject()
+  }
+}
+
+extension Tier {
+  /// The tier's name (its raw value) as a literal, for the writer to copy without escaping.
+  var literal: StaticString {
+    switch self {
+    case .edge: "edge"
+    case .cloud: "cloud"
+    }
+  }
+}
+
+extension BalancerKind {
+  /// The balancer's name (its raw value) as a literal, for the writer to copy without
+  /// escaping.
+  var literal: StaticString {
+    switch self {
+    case .roundRobin: "round_robin"
+    case .leastConnection: "least_connection"
+    case .weighted: "weighted"
+    case .p2c: "p2c"
+    case .leastLatency: "least_latency"
+    case .random: "random"
+    }
   }
 }

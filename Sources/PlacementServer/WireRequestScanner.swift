@@ -29,7 +29,7 @@ struct WireRequestScanner {
   }
 
   /// The members a scanned line may have.
-  private enum Field: Int, CaseIterable {
+  private enum Field: Int {
     case op, id, model, latencyBudget, payloadBytes, tags, priority, source
     case lease, observed, status
 
@@ -71,7 +71,7 @@ struct WireRequestScanner {
     var model: String?
     var latencyBudget: Double?
     var payloadBytes: Double?
-    var tags: [String]?
+    var tags: Set<String>?
     var priority: String?
     var source: String?
     var lease: String?
@@ -99,7 +99,7 @@ struct WireRequestScanner {
       }
       let request = PlacementRequest(
         id: members.id ?? "", model: model, latencyBudgetMs: budget, payloadBytes: payloadBytes,
-        tags: Set(members.tags ?? []), priority: priority, source: members.source ?? "")
+        tags: members.tags ?? [], priority: priority, source: members.source ?? "")
       return (op == .place ? .place(request) : .explain(request), members.id)
     case .complete:
       guard members.seen & ~Field.completion == 0, let lease = members.lease, !lease.isEmpty,
@@ -172,27 +172,44 @@ struct WireRequestScanner {
   private mutating func scanKey() -> Field? {
     guard let (start, end) = scanPlainString() else { return nil }
     let key = UnsafeBufferPointer(rebasing: bytes[start..<end])
-    return Self.fields.first { Self.spells($0.key, key) }
+    // The length and first letter leave at most one field to compare with.
+    let field: Field? =
+      switch (key.count, key.first) {
+      case (2, UInt8(ascii: "o")): .op
+      case (2, UInt8(ascii: "i")): .id
+      case (4, _): .tags
+      case (5, UInt8(ascii: "m")): .model
+      case (5, UInt8(ascii: "l")): .lease
+      case (6, UInt8(ascii: "s")): key[1] == UInt8(ascii: "o") ? .source : .status
+      case (8, _): .priority
+      case (11, _): .observed
+      case (13, _): .payloadBytes
+      case (17, _): .latencyBudget
+      default: nil
+      }
+    guard let field, Self.spells(field.key, key) else { return nil }
+    return field
   }
 
   /// The value of `op`, when it is one the scanner reads.
   private mutating func scanOperation() -> Operation? {
     guard let (start, end) = scanPlainString() else { return nil }
     let name = UnsafeBufferPointer(rebasing: bytes[start..<end])
-    return Self.operations.first { Self.spells($0.name, name) }?.operation
+    let operation: (Operation, StaticString)? =
+      switch name.count {
+      case 5: (.place, "place")
+      case 7: (.explain, "explain")
+      case 8: (.complete, "complete")
+      default: nil
+      }
+    guard let (operation, spelling) = operation, Self.spells(spelling, name) else { return nil }
+    return operation
   }
-
-  /// Built once: `allCases` and array literals would be built again on every call.
-  private static let fields = Field.allCases
-  private static let operations: [(operation: Operation, name: StaticString)] = [
-    (.place, "place"), (.explain, "explain"), (.complete, "complete"),
-  ]
 
   /// Whether `bytes` are exactly `name`.
   private static func spells(_ name: StaticString, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-    guard name.utf8CodeUnitCount == bytes.count else { return false }
-    for index in 0..<bytes.count where name.utf8Start[index] != bytes[index] { return false }
-    return true
+    name.utf8CodeUnitCount == bytes.count
+      && memcmp(name.utf8Start, bytes.baseAddress!, bytes.count) == 0
   }
 
   private mutating func scanString() -> String? {
@@ -200,16 +217,16 @@ struct WireRequestScanner {
     return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
   }
 
-  /// An array of strings.
-  private mutating func scanStrings() -> [String]? {
+  /// An array of strings, as the set of its strings (a request's tags).
+  private mutating func scanStrings() -> Set<String>? {
     guard take(UInt8(ascii: "[")) else { return nil }
-    var strings: [String] = []
+    var strings: Set<String> = []
     skipWhitespace()
     if take(UInt8(ascii: "]")) { return strings }
     repeat {
       skipWhitespace()
       guard let string = scanString() else { return nil }
-      strings.append(string)
+      strings.insert(string)
       skipWhitespace()
     } while take(UInt8(ascii: ","))
     return take(UInt8(ascii: "]")) ? strings : nil
@@ -219,6 +236,12 @@ struct WireRequestScanner {
   private mutating func scanPlainString() -> (start: Int, end: Int)? {
     guard take(UInt8(ascii: "\"")) else { return nil }
     let start = offset
+    // Eight plain bytes at a time, then byte by byte from the first that may end the string.
+    while offset + 8 <= bytes.count,
+      Self.allPlain(UnsafeRawPointer(bytes.baseAddress! + offset).loadUnaligned(as: UInt64.self))
+    {
+      offset += 8
+    }
     while offset < bytes.count {
       let byte = bytes[offset]
       if byte == UInt8(ascii: "\"") {
@@ -229,6 +252,18 @@ struct WireRequestScanner {
       offset += 1
     }
     return nil
+  }
+
+  /// Whether all eight bytes of `word` are printable ASCII other than `"` and `\`: none is
+  /// below 0x20 or from 0x80 up, and none is 0x22 or 0x5C. Exact, with no false answers.
+  @inline(__always)
+  private static func allPlain(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    /// Some byte of `x` is below `n` (n <= 128), when no byte of `x` has its high bit set.
+    func anyBelow(_ x: UInt64, _ n: UInt64) -> Bool { (x &- ones &* n) & ~x & highs != 0 }
+    return word & highs == 0 && !anyBelow(word, 0x20) && !anyBelow(word ^ (ones &* 0x22), 1)
+      && !anyBelow(word ^ (ones &* 0x5C), 1)
   }
 
   /// A JSON number (RFC 8259 grammar), converted as the general path converts it.

@@ -65,6 +65,34 @@ import Testing
     }
   }
 
+  /// Strings are scanned eight bytes at a time: a byte that is not plain ASCII (a control
+  /// character, `"`, `\`, or from 0x80 up), wherever it falls in a word or after one, sends
+  /// the line to the general path; a plain one anywhere is read.
+  @Test func findsEveryByteThatIsNotPlainAtEveryPosition() throws {
+    for length in [8, 15, 16, 17, 24] {
+      for position in 0..<length {
+        for byte in UInt8.min...UInt8.max {
+          var model = Array(repeating: UInt8(ascii: "m"), count: length)
+          model[position] = byte
+          let line =
+            Array(#"{"op":"place","model":""#.utf8) + model
+            + Array(#"","latency_budget_ms":80}"#.utf8)
+          let scanned = WireRequestScanner.decode(line)
+          let plain = byte >= 0x20 && byte < 0x80 && byte != 0x22 && byte != 0x5C
+          guard plain else {
+            #expect(scanned == nil, "byte \(byte) at \(position) of \(length)")
+            continue
+          }
+          guard case .place(let request) = scanned?.request else {
+            Issue.record("byte \(byte) at \(position) of \(length) was not read")
+            continue
+          }
+          #expect(Array(request.model.utf8) == model)
+        }
+      }
+    }
+  }
+
   /// Mutated lines (bytes deleted, repeated, inserted or swapped): the scanner either leaves
   /// the line alone or agrees with the general path exactly.
   @Test func neverDisagreesWithTheGeneralPathOnMutatedLines() {

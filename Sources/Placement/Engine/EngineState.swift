@@ -449,14 +449,8 @@ struct EngineState {
   private mutating func nextDecisionID() -> String {
     let sequence = nextSequence
     nextSequence &+= 1
-    let prefix = idPrefix
     return String(unsafeUninitializedCapacity: 32) { buffer in
-      let digits: StaticString = "0123456789abcdef"
-      for nibble in 0..<16 {
-        let shift = UInt64(60 - nibble * 4)
-        buffer[nibble] = digits.utf8Start[Int((prefix >> shift) & 0xF)]
-        buffer[16 + nibble] = digits.utf8Start[Int((sequence >> shift) & 0xF)]
-      }
+      HexDigits.write(idPrefix, sequence, to: buffer.baseAddress!)
       return 32
     }
   }
@@ -465,31 +459,10 @@ struct EngineState {
   private func sequence(ofLease lease: String) -> UInt64? {
     guard lease.utf8.count == 32 else { return nil }
     let parsed =
-      lease.utf8.withContiguousStorageIfAvailable(Self.hexHalves)
-      ?? Self.hexHalves(Array(lease.utf8))
+      lease.utf8.withContiguousStorageIfAvailable { HexDigits.read(from: $0.baseAddress!) }
+      ?? Array(lease.utf8).withUnsafeBytes { HexDigits.read(from: $0.baseAddress!) }
     guard let (prefix, sequence) = parsed, prefix == idPrefix else { return nil }
     return sequence
-  }
-
-  /// The two 64-bit numbers written as 32 lowercase hex digits, or nil.
-  private static func hexHalves(_ digits: some Collection<UInt8>) -> (UInt64, UInt64)? {
-    var halves: (UInt64, UInt64) = (0, 0)
-    var count = 0
-    for byte in digits {
-      let digit: UInt8
-      switch byte {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte &- UInt8(ascii: "a") &+ 10
-      default: return nil
-      }
-      if count < 16 {
-        halves.0 = halves.0 << 4 | UInt64(digit)
-      } else {
-        halves.1 = halves.1 << 4 | UInt64(digit)
-      }
-      count += 1
-    }
-    return count == 32 ? halves : nil
   }
 
   // MARK: leases and feedback

@@ -131,6 +131,12 @@ enum PolicyFixtures {
       #expect(
         known == first, "the known verdict differs on \(condition)", sourceLocation: sourceLocation)
     }
+    // And takes a rule's verdict from the memo once a candidate has evaluated it.
+    if let slot = optimised.requestMemoSlot(rule: 0, endpoint: target.index) {
+      #expect(
+        scratch.verdict(slot: slot) == first, "the memoised rule differs on \(condition)",
+        sourceLocation: sourceLocation)
+    }
     return first
   }
 }

@@ -31,6 +31,9 @@ struct EngineState {
   struct RuleCheck {
     var rule: Int
     var known: RuleVerdict?
+    /// The scratch slot that holds the rule's verdict on the endpoint once any candidate has
+    /// evaluated it for the request (see ``CompiledPolicy/requestMemoSlot(rule:endpoint:)``).
+    var memoSlot: Int?
   }
 
   /// The rules that can hold on one endpoint, by effect, as ranges of `ruleChecks`. A rule
@@ -135,7 +138,12 @@ struct EngineState {
         let start = checks.count
         for rule in rules.indices where rules[rule].effect == effect {
           let known = self.policy.knownVerdict(rule: rule, endpoint: endpoint)
-          if known != .doesNotHold { checks.append(RuleCheck(rule: rule, known: known)) }
+          if known != .doesNotHold {
+            checks.append(
+              RuleCheck(
+                rule: rule, known: known,
+                memoSlot: self.policy.requestMemoSlot(rule: rule, endpoint: endpoint)))
+          }
         }
         ranges.append(start..<checks.count)
       }
@@ -340,7 +348,7 @@ struct EngineState {
     _ check: RuleCheck, _ request: PlacementRequest, _ facts: TargetFacts, failClosed: Bool
   ) -> Bool {
     let verdict =
-      check.known
+      check.known ?? check.memoSlot.flatMap { scratch.verdict(slot: $0) }
       ?? policy.evaluate(rule: check.rule, request: request, target: facts, scratch: &scratch)
     switch verdict {
     case .holds: return true

@@ -52,6 +52,18 @@ struct CompiledPolicy: Sendable {
     return verdict
   }
 
+  /// The scratch slot that memoises the whole of rule `ruleIndex` on endpoint `index`, when
+  /// its condition specialised for the endpoint reads only the request and divides by nothing:
+  /// once the slot is known for a request, it is the rule's verdict there.
+  func requestMemoSlot(rule ruleIndex: Int, endpoint index: Int) -> Int? {
+    guard dividingConditions[ruleIndex] == nil, index >= 0, index < endpointCount,
+      case .requestMemo(let slot, _) = program.booleans[
+        endpointRoots[ruleIndex * endpointCount + index]],
+      slot < PolicyScratch.capacity
+    else { return nil }
+    return slot
+  }
+
   /// Evaluates rule `ruleIndex` (an index into policy.rules) for `request` on `target`.
   ///
   /// `target.index` must be the endpoint's position in the topology this was compiled for, and

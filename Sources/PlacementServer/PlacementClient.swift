@@ -13,6 +13,10 @@ public final class PlacementClient: @unchecked Sendable {
   private var input: [UInt8] = []
   private var inputStart = 0
   private var chunk = [UInt8](repeating: 0, count: 65536)
+  /// How many times ``readLine()`` looks for input without blocking before it sleeps in
+  /// poll(2). 0 (the default) sleeps at once. A load generator with a core of its own sets it,
+  /// so that the daemon it measures is not also paying to wake it for every answer.
+  package var pollsBeforeSleeping = 0
 
   /// Connects to the daemon listening on `socketPath`.
   public init(socketPath: String) throws(DaemonError) {
@@ -79,7 +83,9 @@ public final class PlacementClient: @unchecked Sendable {
       // is also woken, for nothing, each time the daemon reads what this side sent (the
       // socket has one wait queue for both directions), and the daemon pays for that wake-up.
       var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-      if poll(&ready, 1, -1) < 0 {
+      var polls = 0
+      while polls < pollsBeforeSleeping, poll(&ready, 1, 0) == 0 { polls += 1 }
+      if ready.revents == 0, poll(&ready, 1, -1) < 0 {
         if errno == EINTR { continue }
         throw DaemonError(SystemError(call: "poll", subject: "", code: errno))
       }

@@ -17,7 +17,7 @@ import Synchronization
 /// flight. Requests are `place` then `complete` of its lease, so in-flight counts stay level.
 struct SocketBenchmark {
   var roundTrips = 20_000
-  var pipelinedDecisions = 200_000
+  var pipelinedDecisions = 300_000
   var soakSeconds = 0
 
   static let placeLine =
@@ -31,7 +31,8 @@ struct SocketBenchmark {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     var table = ResultTable(header: [
-      "server", "1 in flight p50 µs", "p99 µs", "ratio to echo (p50)", "32 in flight /s",
+      "server", "1 in flight p50 µs", "p99 µs", "ratio to echo (p50)",
+      "32 in flight /s (median of 3 runs)",
       "p50 µs", "p99 µs",
     ])
     let echoPath = directory.appendingPathComponent("echo.sock").path
@@ -39,9 +40,16 @@ struct SocketBenchmark {
     let echoSerial = try measureSerial(socket: echoPath, echo: true)
     let echoPipelined = try measurePipelined(socket: echoPath, echo: true)
     let echoSpread = try measurePipelined(socket: echoPath, echo: true, connections: 2)
+    let echoPollingSerial = try measureSerial(socket: echoPath, echo: true, polling: true)
+    let echoPolling = try measurePipelined(socket: echoPath, echo: true, polling: true)
     echo.stop()
     table.rows.append(row("raw echo", echoSerial, echoPipelined, baseline: echoSerial.median))
     table.rows.append(spreadRow("raw echo", echoSpread))
+    table.rows.append(
+      row(
+        "raw echo, polling client", echoPollingSerial, echoPolling,
+        baseline: echoPollingSerial.median))
+    var pollingRows: [[String]] = []
     var notes = try handlerCost(topology: topology, policies: policies)
     for (name, audit) in [
       ("daemon, no audit", ["--no-audit"]),
@@ -65,6 +73,14 @@ struct SocketBenchmark {
         serial = try measureSerial(socket: socket, echo: false)
         pipelined = try measurePipelined(socket: socket, echo: false)
         spread = try measurePipelined(socket: socket, echo: false, connections: 2)
+        if audit == ["--no-audit"] {
+          let pollingSerial = try measureSerial(socket: socket, echo: false, polling: true)
+          let polling = try measurePipelined(socket: socket, echo: false, polling: true)
+          pollingRows.append(
+            row(
+              "\(name), polling client", pollingSerial, polling,
+              baseline: echoPollingSerial.median))
+        }
       } catch {
         let ended = daemon.exitDescription
         if ended.isEmpty { daemon.stop() }
@@ -80,6 +96,7 @@ struct SocketBenchmark {
       notes +=
         "\(name): resident memory right after load \(resident / 1024) MiB (\(resident) KiB), 1.5 s later \(idle / 1024) MiB (\(idle) KiB)\n"
     }
+    table.rows += pollingRows
     var output = "daemon over a Unix socket beside a raw echo (same socket kind, same run)\n"
     output += table.text + notes
     if soakSeconds > 0 { output += try soak(directory: directory) }
@@ -168,8 +185,9 @@ struct SocketBenchmark {
   }
 
   /// Round trips of a `place` line, one at a time (each followed, untimed, by its `complete`).
-  private func measureSerial(socket: String, echo: Bool) throws -> Samples {
+  private func measureSerial(socket: String, echo: Bool, polling: Bool = false) throws -> Samples {
     let client = try PlacementClient(socketPath: socket)
+    if polling { client.pollsBeforeSleeping = Self.pollsBeforeSleeping }
     var samples = Samples(capacity: roundTrips)
     for index in 0..<(roundTrips + 2000) {
       let start = Samples.now()
@@ -188,40 +206,69 @@ struct SocketBenchmark {
 
   /// Decisions per second with 32 `place` requests in flight on one connection, each answer
   /// followed by the `complete` of its lease and a new `place`; and each place's round trip.
-  private func measurePipelined(socket: String, echo: Bool) throws -> (
+  private func measurePipelined(socket: String, echo: Bool, polling: Bool = false) throws -> (
     rate: Double, samples: Samples
   ) {
-    try measurePipelined(socket: socket, echo: echo, inFlight: 32, decisions: pipelinedDecisions)
+    try measurePipelined(socket: socket, echo: echo, connections: 1, polling: polling)
   }
 
+  /// How often a polling client looks for input before it sleeps: about a millisecond, longer
+  /// than the daemon takes to answer a round of 32.
+  static let pollsBeforeSleeping = 2000
+
+  /// How many times a throughput is measured; the median rate is reported. The machine is
+  /// shared: one run can land on a busy second.
+  static let throughputRuns = 3
+
   /// As above, with the 32 in flight spread over `connections` connections, each driven by a
-  /// thread of its own (so both of the daemon's event loops work).
-  private func measurePipelined(socket: String, echo: Bool, connections: Int) throws -> (
-    rate: Double, samples: Samples
-  ) {
+  /// thread of its own (so both of the daemon's event loops work): the median rate of
+  /// ``throughputRuns`` runs, and the round trips of all of them.
+  private func measurePipelined(
+    socket: String, echo: Bool, connections: Int, polling: Bool = false
+  ) throws -> (rate: Double, samples: Samples) {
+    var rates: [Double] = []
+    var merged = Samples(capacity: pipelinedDecisions)
+    for _ in 0..<Self.throughputRuns {
+      let run = try measurePipelinedOnce(
+        socket: socket, echo: echo, connections: connections, polling: polling)
+      rates.append(run.rate)
+      for value in run.samples.nanoseconds { merged.append(value) }
+    }
+    return (rates.sorted()[rates.count / 2], merged)
+  }
+
+  private func measurePipelinedOnce(
+    socket: String, echo: Bool, connections: Int, polling: Bool
+  ) throws -> (rate: Double, samples: Samples) {
+    let decisions = pipelinedDecisions / Self.throughputRuns
+    if connections == 1 {
+      return try measurePipelined(
+        socket: socket, echo: echo, inFlight: 32, decisions: decisions, polling: polling)
+    }
     let results = Mutex<[Samples]>([])
     let started = Samples.now()
     let threads = try (0..<connections).map { _ in
       try ReaderThread { [self] in
         let result = try measurePipelined(
           socket: socket, echo: echo, inFlight: 32 / connections,
-          decisions: pipelinedDecisions / connections)
+          decisions: decisions / connections, polling: polling)
         results.withLock { $0.append(result.samples) }
       }
     }
     for thread in threads { try thread.wait() }
     let seconds = Double(Samples.now() - started) / 1e9
-    var merged = Samples(capacity: pipelinedDecisions)
+    var merged = Samples(capacity: decisions)
     for samples in results.withLock({ $0 }) {
       for value in samples.nanoseconds { merged.append(value) }
     }
     return (Double(merged.count) / seconds, merged)
   }
 
-  private func measurePipelined(socket: String, echo: Bool, inFlight: Int, decisions: Int) throws
-    -> (rate: Double, samples: Samples)
-  {
+  private func measurePipelined(
+    socket: String, echo: Bool, inFlight: Int, decisions: Int, polling: Bool
+  ) throws -> (rate: Double, samples: Samples) {
     let client = try PlacementClient(socketPath: socket)
+    if polling { client.pollsBeforeSleeping = Self.pollsBeforeSleeping }
     var samples = Samples(capacity: decisions)
     var sentAt: [UInt64] = []  // one per place in flight, in order
     var kinds: [Bool] = []  // per line in flight: true for a place

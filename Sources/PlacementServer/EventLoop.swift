@@ -98,6 +98,8 @@ private struct LoopState: ~Copyable {
   /// Where answers are written before they join a connection's output: one buffer for the
   /// loop, so an answer allocates nothing of its own.
   var writer = JSONWriter(capacity: 4096)
+  /// The model, source and tags of the loop's last lines, reused while they repeat.
+  var recent = WireRequestScanner.Recent()
   var connections: [Int32: Connection] = [:]
   var chunk = [UInt8](repeating: 0, count: 65536)
   var draining = false
@@ -357,7 +359,7 @@ private struct LoopState: ~Copyable {
 
   mutating func respond(to line: ArraySlice<UInt8>, on connection: inout Connection) {
     writer.reset()
-    let facts = shared.handler.respond(to: line, into: &writer)
+    let facts = shared.handler.respond(to: line, into: &writer, reusing: &recent)
     writer.withBytes { response in
       append(
         response, to: &connection, sequence: facts.auditSequence, id: facts.id,

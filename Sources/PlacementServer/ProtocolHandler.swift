@@ -36,12 +36,13 @@ public struct ProtocolHandler: Sendable {
   /// The response to one request line (without its `\n`), as one line ending in `\n`.
   public func respond(to line: some Collection<UInt8>) -> [UInt8] {
     var writer = JSONWriter(capacity: 512)
-    _ = respond(to: line, into: &writer)
+    var recent = WireRequestScanner.Recent()
+    _ = respond(to: line, into: &writer, reusing: &recent)
     return writer.bytes
   }
 
   /// What a server needs to hold a response until the audit log has its record.
-  struct ResponseFacts {
+  package struct ResponseFacts {
     /// The sequence number of the audit record the answer rests on (a decision or completion).
     var auditSequence: UInt64?
     /// The request's id, for an error line that replaces the answer.
@@ -52,21 +53,26 @@ public struct ProtocolHandler: Sendable {
 
   /// As ``respond(to:)``, writing the response line (ending in `\n`) into `writer`, which must
   /// be empty: a server keeps one writer and so allocates nothing per answer.
-  func respond(to line: some Collection<UInt8>, into writer: inout JSONWriter) -> ResponseFacts {
+  /// `recent` holds what the thread's last lines held (see ``WireRequestScanner/Recent``).
+  package func respond(
+    to line: some Collection<UInt8>, into writer: inout JSONWriter,
+    reusing recent: inout WireRequestScanner.Recent
+  ) -> ResponseFacts {
     var facts = ResponseFacts()
     respond(
       to: line, auditSequence: &facts.auditSequence, id: &facts.id, lease: &facts.lease,
-      into: &writer)
+      into: &writer, reusing: &recent)
     writer.endLine()
     return facts
   }
 
   private func respond(
     to line: some Collection<UInt8>, auditSequence: inout UInt64?, id requestID: inout String?,
-    lease: inout String?, into writer: inout JSONWriter
+    lease: inout String?, into writer: inout JSONWriter,
+    reusing recent: inout WireRequestScanner.Recent
   ) {
     writer.beginObject()
-    if let (request, id) = WireRequestScanner.decode(line) {
+    if let (request, id) = WireRequestScanner.decode(line, reusing: &recent) {
       // The common shape of place, explain and complete, read without a JSON tree.
       if let id {
         writer.key("id")

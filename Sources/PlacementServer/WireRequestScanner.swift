@@ -13,7 +13,7 @@ import Placement
 /// Anything else, valid or not, gives nil, and the line takes the general path
 /// (``JSONReader`` and ``WireRequest/decode(_:)``), which produces the same request or the
 /// exact error. The scanner only ever says "yes, and it is this" or "ask the general path".
-struct WireRequestScanner {
+package struct WireRequestScanner {
   private let bytes: UnsafeBufferPointer<UInt8>
   private var offset = 0
 
@@ -21,11 +21,54 @@ struct WireRequestScanner {
 
   /// The request `line` holds and its `id`, when the line has the common shape.
   static func decode(_ line: some Collection<UInt8>) -> (request: WireRequest, id: String?)? {
+    var recent = Recent()
+    return decode(line, reusing: &recent)
+  }
+
+  /// As ``decode(_:)``, taking the model, source and tags from `recent` when their bytes are
+  /// the ones those values were made from, and keeping this line's there for the next.
+  static func decode(
+    _ line: some Collection<UInt8>, reusing recent: inout Recent
+  ) -> (request: WireRequest, id: String?)? {
     let decoded = line.withContiguousStorageIfAvailable { buffer in
       var scanner = WireRequestScanner(buffer)
-      return scanner.scanRequest()
+      return scanner.scanRequest(reusing: &recent)
     }
     return decoded ?? nil
+  }
+
+  /// The model, source and tags of the last lines a thread read, with the bytes each was made
+  /// from. A device sends the same ones with every request, and a value whose bytes match is
+  /// reused: no String is built and no set allocated or hashed for it.
+  package struct Recent {
+    fileprivate var model = RecentValue<String>()
+    fileprivate var source = RecentValue<String>()
+    /// The whole array's text, `[` to `]`.
+    fileprivate var tags = RecentValue<Set<String>>()
+
+    /// Nothing seen yet.
+    package init() {}
+  }
+
+  /// A value and the exact bytes it was read from.
+  fileprivate struct RecentValue<Value> {
+    var bytes: [UInt8] = []
+    var value: Value?
+
+    /// The value, when `text` are exactly its bytes.
+    func value(for text: UnsafeBufferPointer<UInt8>) -> Value? {
+      guard let value, bytes.count == text.count else { return nil }
+      let same = bytes.withUnsafeBufferPointer {
+        text.isEmpty || memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0
+      }
+      return same ? value : nil
+    }
+
+    mutating func keep(_ value: Value, for text: UnsafeBufferPointer<UInt8>) {
+      bytes.removeAll(keepingCapacity: true)
+      bytes.append(contentsOf: text)
+      self.value = value
+    }
   }
 
   /// The members a scanned line may have.
@@ -79,9 +122,11 @@ struct WireRequestScanner {
     var status: String?
   }
 
-  private mutating func scanRequest() -> (request: WireRequest, id: String?)? {
+  private mutating func scanRequest(
+    reusing recent: inout Recent
+  ) -> (request: WireRequest, id: String?)? {
     var members = Members()
-    guard scanObject(into: &members), let op = members.op else { return nil }
+    guard scanObject(into: &members, reusing: &recent), let op = members.op else { return nil }
     switch op {
     case .place, .explain:
       guard members.seen & ~Field.placement == 0, let model = members.model, !model.isEmpty,
@@ -116,7 +161,9 @@ struct WireRequestScanner {
 
   /// Reads the line's one object into `members` (filled in place: it is too large to return
   /// cheaply); false when the line does not have the common shape.
-  private mutating func scanObject(into members: inout Members) -> Bool {
+  private mutating func scanObject(into members: inout Members, reusing recent: inout Recent)
+    -> Bool
+  {
     skipWhitespace()
     guard take(UInt8(ascii: "{")) else { return false }
     repeat {
@@ -134,13 +181,13 @@ struct WireRequestScanner {
         guard let value = scanString() else { return false }
         members.id = value
       case .model:
-        guard let value = scanString() else { return false }
+        guard let value = scanString(reusing: &recent.model) else { return false }
         members.model = value
       case .priority:
         guard let value = scanString() else { return false }
         members.priority = value
       case .source:
-        guard let value = scanString() else { return false }
+        guard let value = scanString(reusing: &recent.source) else { return false }
         members.source = value
       case .lease:
         guard let value = scanString() else { return false }
@@ -158,8 +205,20 @@ struct WireRequestScanner {
         guard let value = scanNumber() else { return false }
         members.observed = value
       case .tags:
-        guard let value = scanStrings() else { return false }
-        members.tags = value
+        let start = offset
+        let rest = UnsafeBufferPointer(rebasing: bytes[offset...])
+        let known = recent.tags.bytes.count
+        if known <= rest.count,
+          let tags = recent.tags.value(for: UnsafeBufferPointer(rebasing: rest[..<known]))
+        {
+          // The same array text as before: it reads as the same set.
+          offset += known
+          members.tags = tags
+        } else {
+          guard let value = scanStrings() else { return false }
+          recent.tags.keep(value, for: UnsafeBufferPointer(rebasing: bytes[start..<offset]))
+          members.tags = value
+        }
       }
       skipWhitespace()
     } while take(UInt8(ascii: ","))
@@ -210,6 +269,16 @@ struct WireRequestScanner {
   private static func spells(_ name: StaticString, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     name.utf8CodeUnitCount == bytes.count
       && memcmp(name.utf8Start, bytes.baseAddress!, bytes.count) == 0
+  }
+
+  /// A string, taken from `recent` when its bytes are the same.
+  private mutating func scanString(reusing recent: inout RecentValue<String>) -> String? {
+    guard let (start, end) = scanPlainString() else { return nil }
+    let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
+    if let value = recent.value(for: text) { return value }
+    let value = String(decoding: text, as: UTF8.self)
+    recent.keep(value, for: text)
+    return value
   }
 
   private mutating func scanString() -> String? {

@@ -93,12 +93,35 @@ import Testing
     }
   }
 
+  /// The model, source and tags of the last lines are reused only when their bytes are the
+  /// same: a longer tag list, another model or source that shares a prefix, reads anew.
+  @Test func reusesRecentValuesOnlyForTheSameBytes() throws {
+    var recent = WireRequestScanner.Recent()
+    let lines = [
+      #"{"op":"place","model":"detector-s","latency_budget_ms":80,"tags":["pii"],"source":"cam-1"}"#,
+      #"{"op":"place","model":"detector-s","latency_budget_ms":80,"tags":["pii"],"source":"cam-1"}"#,
+      #"{"op":"place","model":"detector-sx","latency_budget_ms":80,"tags":["pii","eu-only"],"source":"cam-12"}"#,
+      #"{"op":"place","model":"detector","latency_budget_ms":80,"tags":["pi"],"source":"cam-"}"#,
+      #"{"op":"place","model":"detector","latency_budget_ms":80,"tags":[],"source":""}"#,
+      #"{"op":"place","model":"detector","latency_budget_ms":80,"tags":["pii"],"source":"cam-1"}"#,
+      #"{"op":"place","model":"detector","latency_budget_ms":80,"tags":["pii"]  ,"source":"cam-1"}"#,
+    ]
+    for line in lines {
+      let bytes = Array(line.utf8)
+      let reused = try #require(WireRequestScanner.decode(bytes, reusing: &recent), "\(line)")
+      let general = try #require(Self.generalDecode(bytes), "\(line)")
+      #expect(reused.request == general.request, "\(line)")
+    }
+  }
+
   /// Mutated lines (bytes deleted, repeated, inserted or swapped): the scanner either leaves
   /// the line alone or agrees with the general path exactly.
   @Test func neverDisagreesWithTheGeneralPathOnMutatedLines() {
     var random = SplitMix(state: 0x5eed)
     let alphabet = Array(#"{}[]:,"\ -.0123456789eE+tfnxa"#.utf8) + [0x01, 0x09, 0x80, 0xC3]
     var accepted = 0
+    // One memory of recent values across all lines, as an event loop keeps it.
+    var recent = WireRequestScanner.Recent()
     for _ in 0..<20_000 {
       var line = Array(Self.lines[Int(random.next() % UInt64(Self.lines.count))].utf8)
       for _ in 0..<(1 + Int(random.next() % 3)) {
@@ -111,7 +134,11 @@ import Testing
         }
         if line.isEmpty { line = [UInt8(ascii: "{")] }
       }
-      guard let fast = WireRequestScanner.decode(line) else { continue }
+      let fast = WireRequestScanner.decode(line, reusing: &recent)
+      #expect(
+        fast?.request == WireRequestScanner.decode(line)?.request,
+        "\(String(decoding: line, as: UTF8.self))")
+      guard let fast else { continue }
       accepted += 1
       let general = Self.generalDecode(line)
       #expect(general?.request == fast.request, "\(String(decoding: line, as: UTF8.self))")

@@ -53,13 +53,8 @@ package struct JSONWriter: ~Copyable {
   /// the member's value comes next.
   package mutating func key(_ key: StaticString) {
     separate()
-    reserve(key.utf8CodeUnitCount + 3)
-    base[count] = UInt8(ascii: "\"")
-    (base + count + 1).initialize(from: key.utf8Start, count: key.utf8CodeUnitCount)
-    count += key.utf8CodeUnitCount + 1
-    base[count] = UInt8(ascii: "\"")
-    base[count + 1] = UInt8(ascii: ":")
-    count += 2
+    appendQuoted(literal: key)
+    append(UInt8(ascii: ":"))
     needsComma = false
   }
 
@@ -82,12 +77,7 @@ package struct JSONWriter: ~Copyable {
   /// needs no escaping.
   package mutating func value(literal text: StaticString) {
     separate()
-    reserve(text.utf8CodeUnitCount + 2)
-    base[count] = UInt8(ascii: "\"")
-    (base + count + 1).initialize(from: text.utf8Start, count: text.utf8CodeUnitCount)
-    count += text.utf8CodeUnitCount + 1
-    base[count] = UInt8(ascii: "\"")
-    count += 1
+    appendQuoted(literal: text)
     needsComma = true
   }
 
@@ -253,6 +243,18 @@ package struct JSONWriter: ~Copyable {
   @inline(__always)
   private mutating func separate() {
     if needsComma { append(UInt8(ascii: ",")) }
+  }
+
+  /// `"text"`, for text known when the program is written, which needs no escaping; room for
+  /// one byte more is reserved (a key's `:`).
+  @inline(__always)
+  private mutating func appendQuoted(literal text: StaticString) {
+    let length = text.utf8CodeUnitCount
+    reserve(length + 3)
+    base[count] = UInt8(ascii: "\"")
+    (base + count + 1).initialize(from: text.utf8Start, count: length)
+    base[count + length + 1] = UInt8(ascii: "\"")
+    count += length + 2
   }
 
   private mutating func appendQuoted(_ string: String) {

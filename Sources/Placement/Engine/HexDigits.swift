@@ -6,12 +6,12 @@
 /// byte, on this little-endian machine).
 enum HexDigits {
   /// The 16 digits of `value`, most significant first, as two words of memory.
-  static func words(_ value: UInt64) -> (UInt64, UInt64) {
+  private static func words(_ value: UInt64) -> (UInt64, UInt64) {
     (word(UInt32(truncatingIfNeeded: value >> 32)), word(UInt32(truncatingIfNeeded: value)))
   }
 
   /// The value of 16 digits given as two words of memory; nil unless all are `0-9` or `a-f`.
-  static func value(_ high: UInt64, _ low: UInt64) -> UInt64? {
+  private static func value(_ high: UInt64, _ low: UInt64) -> UInt64? {
     guard let high = value(high), let low = value(low) else { return nil }
     return UInt64(high) << 32 | UInt64(low)
   }

@@ -210,14 +210,6 @@ struct SocketBenchmark {
     return samples
   }
 
-  /// Decisions per second with 32 `place` requests in flight on one connection, each answer
-  /// followed by the `complete` of its lease and a new `place`; and each place's round trip.
-  private func measurePipelined(socket: String, echo: Bool, polling: Bool = false) throws -> (
-    rate: Double, samples: Samples
-  ) {
-    try measurePipelined(socket: socket, echo: echo, connections: 1, polling: polling)
-  }
-
   /// How often a polling client looks for input before it sleeps: about a millisecond, longer
   /// than the daemon takes to answer a round of 32.
   static let pollsBeforeSleeping = 2000
@@ -226,11 +218,12 @@ struct SocketBenchmark {
   /// shared: one run can land on a busy second.
   static let throughputRuns = 3
 
-  /// As above, with the 32 in flight spread over `connections` connections, each driven by a
-  /// thread of its own (so both of the daemon's event loops work): the median rate of
-  /// ``throughputRuns`` runs, and the round trips of all of them.
+  /// Decisions per second with 32 `place` requests in flight, spread over `connections`
+  /// connections each driven by a thread of its own (two make both of the daemon's event loops
+  /// work): each answer is followed by the `complete` of its lease and a new `place`. The
+  /// median rate of ``throughputRuns`` runs, and the round trips of all of them.
   private func measurePipelined(
-    socket: String, echo: Bool, connections: Int, polling: Bool = false
+    socket: String, echo: Bool, connections: Int = 1, polling: Bool = false
   ) throws -> (rate: Double, samples: Samples) {
     var rates: [Double] = []
     var merged = Samples(capacity: pipelinedDecisions)
@@ -243,19 +236,20 @@ struct SocketBenchmark {
     return (rates.sorted()[rates.count / 2], merged)
   }
 
+  /// One run of ``measurePipelined(socket:echo:connections:polling:)``.
   private func measurePipelinedOnce(
     socket: String, echo: Bool, connections: Int, polling: Bool
   ) throws -> (rate: Double, samples: Samples) {
     let decisions = pipelinedDecisions / Self.throughputRuns
     if connections == 1 {
-      return try measurePipelined(
+      return try measureConnection(
         socket: socket, echo: echo, inFlight: 32, decisions: decisions, polling: polling)
     }
     let results = Mutex<[Samples]>([])
     let started = Samples.now()
     let threads = try (0..<connections).map { _ in
       try ReaderThread { [self] in
-        let result = try measurePipelined(
+        let result = try measureConnection(
           socket: socket, echo: echo, inFlight: 32 / connections,
           decisions: decisions / connections, polling: polling)
         results.withLock { $0.append(result.samples) }
@@ -270,7 +264,9 @@ struct SocketBenchmark {
     return (Double(merged.count) / seconds, merged)
   }
 
-  private func measurePipelined(
+  /// `decisions` place-and-complete pairs with `inFlight` places in flight on one new
+  /// connection: their rate and each place's round trip.
+  private func measureConnection(
     socket: String, echo: Bool, inFlight: Int, decisions: Int, polling: Bool
   ) throws -> (rate: Double, samples: Samples) {
     let client = try PlacementClient(socketPath: socket)

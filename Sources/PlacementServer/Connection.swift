@@ -38,6 +38,24 @@ struct Connection {
 
   /// Where sending must stop: the start of the first held answer.
   var sendLimit: Int { held.first?.start ?? output.count }
+
+  /// Forgets the answers already sent, once they are at least half the output. A pipelining
+  /// client under a durable audit log always has answers held, so the output never empties:
+  /// without this it would keep every answer the connection was ever sent. Each byte is moved
+  /// at most once per byte sent, and the buffer stays within twice what is still pending.
+  mutating func discardSentOutput() {
+    guard sent > 0, sent * 2 >= output.count else { return }
+    if sent == output.count {
+      output.removeAll(keepingCapacity: true)
+    } else {
+      output.removeSubrange(0..<sent)
+      for index in held.indices {
+        held[index].start -= sent
+        held[index].end -= sent
+      }
+    }
+    sent = 0
+  }
 }
 
 /// One answer in a connection's held region.

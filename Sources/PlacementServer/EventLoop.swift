@@ -373,10 +373,7 @@ private struct LoopState: ~Copyable {
     _ response: some Collection<UInt8>, to connection: inout Connection, sequence: UInt64? = nil,
     id: String? = nil, lease: String? = nil
   ) {
-    if connection.sent > 0 && connection.sent == connection.output.count {
-      connection.output.removeAll(keepingCapacity: true)
-      connection.sent = 0
-    }
+    connection.discardSentOutput()
     let start = connection.output.count
     connection.output.append(contentsOf: response)
     guard let audit = shared.audit else { return }
@@ -490,10 +487,7 @@ private struct LoopState: ~Copyable {
       failed = true  // EPIPE, ECONNRESET: the client is gone
       break
     }
-    if connection.pendingOutput == 0 {
-      connection.output.removeAll(keepingCapacity: true)
-      connection.sent = 0
-    }
+    connection.discardSentOutput()
     connections[descriptor] = connection
     if failed
       || (connection.closing && connection.pendingOutput == 0 && !hasUnansweredLine(connection))

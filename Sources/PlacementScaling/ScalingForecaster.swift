@@ -23,19 +23,41 @@ import Synchronization
 public final class ScalingForecaster: PlacementObserver {
   /// The method's settings.
   public let settings: ScalingSettings
-  private let series: Mutex<[String: PoolLoadSeries]>
+  private let table: Mutex<Table>
+
+  /// Every pool's series by id, and where the last one updated sits: placements come in runs
+  /// on one pool, and comparing its id (the topology's own string, so usually the same
+  /// storage) costs less than hashing it.
+  private struct Table {
+    var series: [String: PoolLoadSeries] = [:]
+    var last: (pool: String, index: Dictionary<String, PoolLoadSeries>.Index)?
+
+    mutating func update(
+      _ pool: String, parameters: ForecastParameters, _ body: (inout PoolLoadSeries) -> Void
+    ) {
+      if let last, last.pool == pool {
+        body(&series.values[last.index])
+        return
+      }
+      // Adding a pool moves the others: the index is taken after.
+      if series[pool] == nil { series[pool] = PoolLoadSeries(parameters: parameters) }
+      guard let index = series.index(forKey: pool) else { return }
+      last = (pool, index)
+      body(&series.values[index])
+    }
+  }
 
   /// Creates a forecaster that has seen nothing.
   public init(settings: ScalingSettings = .init()) {
     self.settings = settings
-    series = Mutex([:])
+    table = Mutex(Table())
   }
 
   /// Counts a placement on `pool` at `time`.
   public func placed(onPool pool: String, at time: Duration) {
     let bucket = bucket(of: time)
-    series.withLock { table in
-      update(&table, pool) { load in
+    table.withLock { table in
+      table.update(pool, parameters: settings.forecast) { load in
         load.advance(to: bucket, settings: settings)
         load.arrivals += 1
       }
@@ -45,8 +67,8 @@ public final class ScalingForecaster: PlacementObserver {
   /// Counts an `ok` completion's compute time toward `pool`'s mean.
   public func completed(onPool pool: String, computeMs: Double, at time: Duration) {
     let bucket = bucket(of: time)
-    series.withLock { table in
-      update(&table, pool) { load in
+    table.withLock { table in
+      table.update(pool, parameters: settings.forecast) { load in
         load.advance(to: bucket, settings: settings)
         load.computeSumMs += computeMs
         load.completions += 1
@@ -63,11 +85,11 @@ public final class ScalingForecaster: PlacementObserver {
   ) -> [PoolScalingSignal] {
     let bucket = bucket(of: time)
     let width = settings.forecast.bucketSeconds
-    let snapshot: [String: PoolLoadSeries] = series.withLock { table in
-      for pool in topology.pools where table[pool.id] != nil {
-        table[pool.id]?.advance(to: bucket, settings: settings)
+    let snapshot: [String: PoolLoadSeries] = table.withLock { table in
+      for pool in topology.pools where table.series[pool.id] != nil {
+        table.series[pool.id]?.advance(to: bucket, settings: settings)
       }
-      return table
+      return table.series
     }
     // The forecast counts buckets from the end of the last closed bucket: the open bucket's
     // elapsed part plus the lead time, rounded up to whole buckets.
@@ -105,12 +127,6 @@ public final class ScalingForecaster: PlacementObserver {
   static func topologyMeanComputeMs(_ pool: Pool) -> Double {
     let times = pool.endpoints.flatMap(\.models.values)
     return times.isEmpty ? 0 : times.reduce(0, +) / Double(times.count)
-  }
-
-  private func update(
-    _ table: inout [String: PoolLoadSeries], _ pool: String, _ body: (inout PoolLoadSeries) -> Void
-  ) {
-    body(&table[pool, default: PoolLoadSeries(parameters: settings.forecast)])
   }
 
   private func bucket(of time: Duration) -> Int64 {

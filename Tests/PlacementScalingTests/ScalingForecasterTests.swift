@@ -101,4 +101,39 @@ import Testing
     // No completion yet: the topology's model time stands in.
     #expect(signal.map(\.meanComputeMs) == [200])
   }
+
+  /// Placements in runs on one pool, switching pools and adding new ones between runs: each
+  /// pool counts its own, whichever was updated last.
+  @Test func eachPoolCountsItsOwnWhenPoolsInterleave() {
+    let scaling = ScalingForecaster(settings: Self.settings)
+    let pools = ["a", "b", "a", "a", "c", "b", "a", "d", "c", "a"]
+    for (offset, pool) in pools.enumerated() {
+      for index in 0..<(10 * (offset + 1)) {
+        scaling.placed(onPool: pool, at: .milliseconds(index))
+      }
+      scaling.completed(onPool: pool, computeMs: Double(offset), at: .milliseconds(1))
+    }
+    let topology = Topology(
+      site: "t", balancers: [.edge: .roundRobin, .cloud: .roundRobin],
+      pools: ["a", "b", "c", "d", "e"].map { id in
+        Pool(
+          id: id, tier: .cloud, region: "r", rttMs: 1, bandwidthMbps: 1, costPerHour: 0,
+          tags: [], publicKey: nil,
+          endpoints: [Endpoint(id: "\(id)-1", gpu: "g", weight: 1, capacity: 1, models: ["m": 5])])
+      })
+    // Bucket 0 closes at 10 s: its rate is the count over the 10-second width.
+    let signals = scaling.signals(for: topology, at: .seconds(10))
+    var expected: [String: Int] = [:]
+    var compute: [String: [Double]] = [:]
+    for (offset, pool) in pools.enumerated() {
+      expected[pool, default: 0] += 10 * (offset + 1)
+      compute[pool, default: []].append(Double(offset))
+    }
+    for signal in signals {
+      #expect(signal.observedRatePerSecond == Double(expected[signal.pool] ?? 0) / 10)
+      let times = compute[signal.pool] ?? []
+      let mean = times.isEmpty ? 5 : times.reduce(0, +) / Double(times.count)
+      #expect(abs(signal.meanComputeMs - mean) < 1e-9, "pool \(signal.pool)")
+    }
+  }
 }

@@ -1,5 +1,6 @@
 import Placement
 import PlacementJSON
+import PlacementScaling
 import PlacementServer
 import Synchronization
 
@@ -109,9 +110,13 @@ struct SocketBenchmark {
   /// the daemon's loops call it; beside the same place and complete called on the engine
   /// directly, interleaved in one loop, so the difference is the protocol's own cost.
   func handlerCost(topology: Topology, policies: PolicySet) throws -> String {
+    // As `placement serve --no-audit` builds them: the autoscaling forecaster fed by the engine
+    // and read by the metrics.
+    let scaling = ScalingForecaster()
     let engine = PlacementEngine(
-      topology: topology, policies: policies, configuration: .init(seed: 1))
-    let handler = ProtocolHandler(engine: engine, metrics: ServerMetrics())
+      topology: topology, policies: policies, configuration: .init(seed: 1), observer: scaling)
+    let handler = ProtocolHandler(
+      engine: engine, metrics: ServerMetrics(scaling: scaling, engine: engine))
     var timings = [Samples](repeating: Samples(capacity: roundTrips * 5), count: 4)
     let placeRequest = Self.placeLine.dropLast()
     let request = PlacementRequest(

@@ -109,6 +109,26 @@ import Testing
     }
   }
 
+  /// Each request goes where its own model is served, however the models alternate (the
+  /// engine remembers the last model's route).
+  @Test func eachModelIsRoutedToItsOwnEndpointsAsModelsAlternate() throws {
+    let engine = try F.engine(
+      F.topology([
+        F.pool(
+          "p", .edge, [F.endpoint("a", models: ["m": 10]), F.endpoint("b", models: ["n": 10])])
+      ]))
+    for model in ["m", "n", "n", "other", "m", "m", "n", "other", "other", "m"] {
+      let decision = try engine.place(F.request(model))
+      switch model {
+      case "m": #expect(decision.assignment?.endpoint == "a")
+      case "n": #expect(decision.assignment?.endpoint == "b")
+      default:
+        #expect(decision.rejection?.reason == .noCandidate)
+        #expect(decision.rejection?.detail == "no endpoint serves model 'other'")
+      }
+    }
+  }
+
   @Test func forbiddenComesBeforeOverBudget() throws {
     let engine = try F.engine(
       F.topology([F.pool("c", .cloud, key: F.key, [F.endpoint("a")])]),

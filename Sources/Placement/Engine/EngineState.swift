@@ -67,6 +67,9 @@ struct EngineState {
   private(set) var endpoints: [EndpointRuntime] = []
   private var endpointIndex: [String: Int] = [:]
   private var routes: [String: ModelRoute] = [:]
+  /// The last model routed and its route: a device sends the same model every time, and
+  /// comparing the name (often the very string of the line before) costs less than hashing it.
+  private var lastRoute: (model: String, route: ModelRoute)?
   private(set) var computeEstimates: [Double] = []
   private var slotModels: [(endpoint: Int, model: String)] = []
   var slotModelsSnapshot: [(endpoint: Int, model: String)] { slotModels }
@@ -283,7 +286,7 @@ struct EngineState {
   ) {
     candidates.removeAll(keepingCapacity: true)
     heldBits.removeAll(keepingCapacity: true)
-    guard let route = routes[request.model] else { return }
+    guard let route = route(for: request.model) else { return }
     for member in route.members where endpoints[member.endpoint].isHealthy(at: now) {
       let endpoint = member.endpoint
       let inFlight = endpoints[endpoint].inFlight
@@ -327,6 +330,14 @@ struct EngineState {
       candidate.feasible = !candidate.excluded && estimate.totalMs <= request.latencyBudgetMs
       candidates.append(candidate)
     }
+  }
+
+  /// The endpoints serving `model`; nil when none does.
+  private mutating func route(for model: String) -> ModelRoute? {
+    if let lastRoute, lastRoute.model == model { return lastRoute.route }
+    guard let route = routes[model] else { return nil }
+    lastRoute = (model, route)
+    return route
   }
 
   /// DESIGN.md section 4.

@@ -35,6 +35,15 @@ public enum Tier: String, Sendable, Hashable, CaseIterable, Comparable {
   public static func < (lhs: Tier, rhs: Tier) -> Bool {
     lhs == .edge && rhs == .cloud
   }
+
+  /// Hashes the case, not its name (the default for a raw-value enum hashes the string): a
+  /// tier keys the balancer looked up for every decision.
+  public func hash(into hasher: inout Hasher) {
+    switch self {
+    case .edge: hasher.combine(0 as UInt8)
+    case .cloud: hasher.combine(1 as UInt8)
+    }
+  }
 }
 
 /// How a tier picks one endpoint of its pick set (DESIGN.md section 6).

@@ -14,6 +14,7 @@ extension Subcommand {
         """
         usage: placement bench [--only decisions,sealing,protocol,socket,audit] [--decisions N]
                                [--sites demo,10,100,1000] [--topology FILE] [--policies DIR]
+                               [--soak SECONDS]
 
         Measures in-process decision time on the demo site (or --topology/--policies) and on
         generated sites of 10, 100 and 1,000 endpoints with 50 rules; p50 and p99 over N timed
@@ -21,7 +22,9 @@ extension Subcommand {
         Sealing: seal and open of 1 KiB, 64 KiB and 1 MiB envelopes beside raw libsodium
         ChaCha20-Poly1305 and X25519 measured in the same run.
         Protocol: the wire protocol handler in-process (parse, decide, encode; no socket).
-        Socket: a `placement serve` child beside a raw echo server on the same kind of socket.
+        Socket: a `placement serve` child beside a raw echo server on the same kind of socket;
+        with --soak, then 32 requests in flight for SECONDS against a buffered and then a
+        durable audit log, with the daemon's resident memory every 10 s.
         Audit: records/s and added decision latency per durability mode, beside raw write(2)
         and fdatasync of the same bytes (scratch logs in ./audit-bench, removed afterwards).
         Build with `swift build -c release` first: a debug build is several times slower.

@@ -101,7 +101,11 @@ struct SocketBenchmark {
     table.rows += pollingRows
     var output = "daemon over a Unix socket beside a raw echo (same socket kind, same run)\n"
     output += table.text + notes
-    if soakSeconds > 0 { output += try soak(directory: directory) }
+    if soakSeconds > 0 {
+      for durability in ["buffered", "durable"] {
+        output += try soak(directory: directory, durability: durability)
+      }
+    }
     return output
   }
 
@@ -353,33 +357,40 @@ struct SocketBenchmark {
   private static let completePrefix = Array(#"{"op":"complete","lease":""#.utf8)
   private static let completeSuffix = Array(#"","observed_ms":28}"#.utf8) + [0x0A]
 
-  /// Resident memory of a daemon under steady load, sampled every 10 s for `soakSeconds`.
-  private func soak(directory: URL) throws -> String {
+  /// Keeps 32 requests in flight on one connection for `soakSeconds` against a daemon with an
+  /// audit log in `durability` mode, reading its resident memory every 10 s. Pipelined, because
+  /// answers held for the log overlap only then (a serial soak missed a connection that kept
+  /// every answer it had sent under a durable log).
+  private func soak(directory: URL, durability: String) throws -> String {
     let socket = directory.appendingPathComponent("soak.sock").path
     let daemon = try DaemonProcess(
-      socket: socket, extra: ["--audit-dir", directory.appendingPathComponent("audit-soak").path])
+      socket: socket,
+      extra: [
+        "--audit-dir", directory.appendingPathComponent("audit-soak-\(durability)").path,
+        "--audit-durability", durability,
+      ])
     defer { daemon.stop() }
     var samples: [Int] = []
-    let client = try PlacementClient(socketPath: socket)
-    let end = Samples.now() + UInt64(soakSeconds) * 1_000_000_000
-    var nextSample = Samples.now()
+    let started = Samples.now()
+    let end = started + UInt64(soakSeconds) * 1_000_000_000
+    var nextSample = started
     var decisions = 0
-    while Samples.now() < end {
-      try client.send(Self.placeLine)
-      guard let answer = try client.readLine() else { break }
-      if let complete = Self.completeLine(for: answer) {
-        try client.send(complete)
-        _ = try client.readLine()
-      }
-      decisions += 1
-      if Samples.now() >= nextSample {
+    while true {
+      let now = Samples.now()
+      if now >= nextSample {
         samples.append(daemon.residentKilobytes())
         nextSample += 10_000_000_000
       }
+      guard now < end else { break }
+      // A new connection every 20,000 decisions, as clients come and go.
+      decisions +=
+        try measureConnection(
+          socket: socket, echo: false, inFlight: 32, decisions: 20_000, polling: false
+        ).samples.count
     }
     let mib = samples.map { ResultTable.format(Double($0) / 1024, decimals: 1) }
     return
-      "soak: \(decisions) decisions over \(soakSeconds) s; resident MiB every 10 s: \(mib.joined(separator: " "))\n"
+      "soak (audit \(durability), 32 in flight): \(decisions) decisions over \(soakSeconds) s; resident MiB every 10 s: \(mib.joined(separator: " "))\n"
   }
 }
 

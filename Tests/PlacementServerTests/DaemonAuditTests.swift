@@ -111,4 +111,45 @@ import Testing
     let status = try #require(try daemon.ask(#"{"op":"status"}"#)["status"] as? [String: Any])
     #expect(status["active_leases"] as? Int == placed)
   }
+
+  /// A pipelining client on a durable log that fills up: answers are held while their records
+  /// sync, sent ones are cut from the connection's buffer, and failed ones are rewritten in
+  /// place. Every answer must still come whole, in request order, and every placement answered
+  /// must be in the log.
+  @Test func pipelinedAnswersStayWholeAndInOrderWhenADurableLogFails() throws {
+    let daemon = try DaemonFixture(["--audit-durability", "durable"], start: false)
+    try daemon.limitFileSize(blocks: 1200)  // 600 KiB: about 160 decision records
+    try daemon.launch()
+    let client = try daemon.client()
+    func place(_ index: Int) -> [UInt8] {
+      Array(
+        #"{"op":"place","id":"r\#(index)","model":"detector-s","latency_budget_ms":80}"#.utf8)
+        + [10]
+    }
+    let total = 600
+    var sent = 32
+    try client.send(Array((0..<sent).map(place).joined()))
+    var answeredIDs: [String] = []
+    var unavailable = 0
+    for index in 0..<total {
+      let response = try D.object(try #require(try client.readLine()))
+      #expect(response["id"] as? String == "r\(index)")
+      if let decision = response["decision"] as? [String: Any] {
+        answeredIDs.append(try #require(decision["decision_id"] as? String))
+      } else if D.errorCode(response) == "audit_unavailable" {
+        unavailable += 1
+      } else {
+        Issue.record("unexpected answer: \(response)")
+      }
+      if sent < total {
+        try client.send(place(sent))
+        sent += 1
+      }
+    }
+    #expect(answeredIDs.count > 0)
+    #expect(unavailable > 0)
+    let logged = Set(try Self.records(in: daemon.audit).compactMap { $0["decision"] as? String })
+    #expect(answeredIDs.allSatisfy(logged.contains))
+    #expect(try client.request(#"{"op":"ping"}"#) == #"{"ok":true}"#)
+  }
 }

@@ -19,7 +19,8 @@ import Synchronization
 /// ```
 ///
 /// Pools are keyed by id, so a reload keeps their history. Recording takes a short lock of its
-/// own and allocates only the first time a pool is seen.
+/// own and allocates only the first time a pool is seen, and once after each
+/// ``signals(for:at:currentEndpoints:)`` (which takes a copy of the table).
 public final class ScalingForecaster: PlacementObserver {
   /// The method's settings.
   public let settings: ScalingSettings
@@ -39,9 +40,15 @@ public final class ScalingForecaster: PlacementObserver {
         body(&series.values[last.index])
         return
       }
-      // Adding a pool moves the others: the index is taken after.
-      if series[pool] == nil { series[pool] = PoolLoadSeries(parameters: parameters) }
-      guard let index = series.index(forKey: pool) else { return }
+      let index: Dictionary<String, PoolLoadSeries>.Index
+      if let found = series.index(forKey: pool) {
+        index = found
+      } else {
+        // Adding a pool may move the others: the index is taken after.
+        series[pool] = PoolLoadSeries(parameters: parameters)
+        guard let added = series.index(forKey: pool) else { return }
+        index = added
+      }
       last = (pool, index)
       body(&series.values[index])
     }

@@ -17,6 +17,10 @@ public final class PlacementClient: @unchecked Sendable {
   /// poll(2). 0 (the default) sleeps at once. A load generator with a core of its own sets it,
   /// so that the daemon it measures is not also paying to wake it for every answer.
   package var pollsBeforeSleeping = 0
+  /// How long ``readLine()`` waits for input before it throws, in milliseconds; -1 (the
+  /// default) waits for ever. Tests set it, so that a daemon that stopped answering without
+  /// closing the connection fails the test instead of hanging it.
+  package var readTimeoutMilliseconds: Int32 = -1
 
   /// Connects to the daemon listening on `socketPath`.
   public init(socketPath: String) throws(DaemonError) {
@@ -85,9 +89,15 @@ public final class PlacementClient: @unchecked Sendable {
       var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
       var polls = 0
       while polls < pollsBeforeSleeping, poll(&ready, 1, 0) == 0 { polls += 1 }
-      if ready.revents == 0, poll(&ready, 1, -1) < 0 {
-        if errno == EINTR { continue }
-        throw DaemonError(SystemError(call: "poll", subject: "", code: errno))
+      if ready.revents == 0 {
+        let found = poll(&ready, 1, readTimeoutMilliseconds)
+        if found < 0 {
+          if errno == EINTR { continue }
+          throw DaemonError(SystemError(call: "poll", subject: "", code: errno))
+        }
+        if found == 0 {
+          throw DaemonError("no answer from the daemon within \(readTimeoutMilliseconds) ms")
+        }
       }
       let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
       if count < 0 {

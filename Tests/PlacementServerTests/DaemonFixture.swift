@@ -65,8 +65,13 @@ final class DaemonFixture {
     Issue.record("the daemon did not come up: \(stop().errors)")
   }
 
-  /// A new connection to the daemon.
-  func client() throws -> PlacementClient { try PlacementClient(socketPath: socket) }
+  /// A new connection to the daemon. A read that waits a minute throws: a daemon that
+  /// stopped answering fails the test rather than hanging the suite.
+  func client() throws -> PlacementClient {
+    let client = try PlacementClient(socketPath: socket)
+    client.readTimeoutMilliseconds = 60_000
+    return client
+  }
 
   /// One request on a new connection, answered as a JSON object.
   func ask(_ line: String) throws -> [String: Any] {

@@ -416,13 +416,14 @@ struct SocketBenchmark {
   /// every answer it had sent under a durable log).
   private func soak(directory: URL, durability: String) throws -> String {
     let socket = directory.appendingPathComponent("soak.sock").path
+    let audit = directory.appendingPathComponent("audit-soak-\(durability)")
     let daemon = try DaemonProcess(
-      socket: socket,
-      extra: [
-        "--audit-dir", directory.appendingPathComponent("audit-soak-\(durability)").path,
-        "--audit-durability", durability,
-      ])
-    defer { daemon.stop() }
+      socket: socket, extra: ["--audit-dir", audit.path, "--audit-durability", durability])
+    defer {
+      daemon.stop()
+      // Five minutes at full speed write tens of GB of records: gone before the next soak.
+      try? FileManager.default.removeItem(at: audit)
+    }
     var samples: [Int] = []
     _ = outcomes.take()
     let started = Samples.now()

@@ -339,7 +339,7 @@ struct SocketBenchmark {
           if let complete = Self.completeLine(for: answer) {
             batch += complete
             kinds.append(false)
-          } else if Self.contains(Self.rejectedMarker, in: answer) {
+          } else if Self.position(of: Self.rejectedMarker, in: answer) != nil {
             outcomes.rejected.wrappingAdd(1, ordering: .relaxed)
           } else {
             throw UsageError(
@@ -367,20 +367,7 @@ struct SocketBenchmark {
 
   /// The `complete` line for a placed answer's lease.
   static func completeLine(for answer: [UInt8]) -> [UInt8]? {
-    let found = answer.withUnsafeBufferPointer { answer -> Int? in
-      leaseMarker.withUnsafeBufferPointer { marker -> Int? in
-        var index = 0
-        while index + marker.count <= answer.count {
-          if answer[index] == marker[0] && answer[index + 1] == marker[1]
-            && memcmp(answer.baseAddress! + index, marker.baseAddress!, marker.count) == 0
-          {
-            return index
-          }
-          index += 1
-        }
-        return nil
-      }
-    }
+    let found = position(of: leaseMarker, in: answer)
     guard let found, found + leaseMarker.count + 32 <= answer.count else { return nil }
     let start = found + leaseMarker.count
     var line = completePrefix
@@ -389,7 +376,6 @@ struct SocketBenchmark {
     return line
   }
 
-  private static let leaseMarker = Array(#""lease":""#.utf8)
   /// `rejected` as a percentage of `answered`.
   static func share(_ counted: (answered: Int, rejected: Int)) -> String {
     let percent =
@@ -398,15 +384,27 @@ struct SocketBenchmark {
       "\(ResultTable.format(percent, decimals: 1)) % (\(counted.rejected) of \(counted.answered))"
   }
 
-  private static let okPrefix = Array(#"{"ok":true"#.utf8)
-  private static let rejectedMarker = Array(#""outcome":"rejected""#.utf8)
-
-  static func contains(_ marker: [UInt8], in bytes: [UInt8]) -> Bool {
-    guard bytes.count >= marker.count else { return false }
-    return (0...(bytes.count - marker.count)).contains {
-      bytes[$0..<$0 + marker.count].elementsEqual(marker)
+  /// Where `marker` first occurs in `bytes`.
+  static func position(of marker: [UInt8], in bytes: [UInt8]) -> Int? {
+    bytes.withUnsafeBufferPointer { bytes -> Int? in
+      marker.withUnsafeBufferPointer { marker -> Int? in
+        var index = 0
+        while index + marker.count <= bytes.count {
+          if bytes[index] == marker[0]
+            && memcmp(bytes.baseAddress! + index, marker.baseAddress!, marker.count) == 0
+          {
+            return index
+          }
+          index += 1
+        }
+        return nil
+      }
     }
   }
+
+  private static let okPrefix = Array(#"{"ok":true"#.utf8)
+  private static let rejectedMarker = Array(#""outcome":"rejected""#.utf8)
+  private static let leaseMarker = Array(#""lease":""#.utf8)
   private static let completePrefix = Array(#"{"op":"complete","lease":""#.utf8)
   private static let completeSuffix = Array(#"","observed_ms":28}"#.utf8) + [0x0A]
 
@@ -421,7 +419,7 @@ struct SocketBenchmark {
       socket: socket, extra: ["--audit-dir", audit.path, "--audit-durability", durability])
     defer {
       daemon.stop()
-      // Five minutes at full speed write tens of GB of records: gone before the next soak.
+      // Minutes at full speed fill tens of GB with records: gone before the next soak starts.
       try? FileManager.default.removeItem(at: audit)
     }
     var samples: [Int] = []

@@ -1,4 +1,5 @@
 import Placement
+import PlacementJSON
 import PlacementSealing
 import Synchronization
 
@@ -46,6 +47,8 @@ public final class AuditLog: DecisionRecorder, Sendable {
 
   private let encoder: AuditRecordEncoder
   private let state: ConditionLock<WriterState>
+  /// Where each record's line is built; taken only with `state` held.
+  private let lineWriter = Mutex(JSONWriter(capacity: 8192, remembersNumbers: true))
   private let file: SegmentFile
   /// Held while a batch is taken from the state and written (and synced), by the writer thread
   /// or by a server's event loop in ``writeNow()``: batches reach the file in the order they
@@ -109,10 +112,11 @@ public final class AuditLog: DecisionRecorder, Sendable {
       $0.counters.syncedSequence = recovery.resumedAfter
     }
     file = SegmentFile(directory: configuration.directory)
-    let body = encoder.start(
-      configuration: configuration, segment: recovery.segment, topology: topologyHash,
-      policies: policyHash, recovery: recovery, pid: Int(getpid()))
-    _ = try append(type: "start", body: body)
+    _ = try append(type: "start") { writer, _ in
+      encoder.start(
+        configuration: configuration, segment: recovery.segment, topology: topologyHash,
+        policies: policyHash, recovery: recovery, pid: Int(getpid()), into: &writer)
+    }
     startWriter()
   }
 
@@ -124,19 +128,21 @@ public final class AuditLog: DecisionRecorder, Sendable {
   /// - Throws: ``AuditError/unavailable(_:)`` in `refuse` mode while the log cannot write;
   ///   ``AuditError/closed`` after ``close(reason:)``.
   public func record(_ decision: Decision, for request: PlacementRequest) throws -> UInt64 {
-    let (topology, policies) = state.withLock { ($0.topologyHash, $0.policyHash) }
-    let body = encoder.decision(
-      decision, request: request, topology: topology, policies: policies)
-    return try append(type: "decision", body: body)
+    try append(type: "decision") { writer, state in
+      encoder.decision(
+        decision, request: request, topology: state.topologyHash, policies: state.policyHash,
+        into: &writer)
+    }
   }
 
   /// Records that `lease` completed; returns the record's sequence number.
   public func record(
     _ completion: Completion, lease: String, observedMs: Double, status: CompletionStatus
   ) throws -> UInt64 {
-    try append(
-      type: "completion",
-      body: encoder.completion(completion, lease: lease, observedMs: observedMs, status: status))
+    try append(type: "completion") { writer, _ in
+      encoder.completion(
+        completion, lease: lease, observedMs: observedMs, status: status, into: &writer)
+    }
   }
 
   /// Records that the topology or the policy set changed; later decision records carry the new
@@ -144,16 +150,20 @@ public final class AuditLog: DecisionRecorder, Sendable {
   @discardableResult
   public func recordReload(topologyHash: String, policyHash: String) throws(AuditError) -> UInt64 {
     try state.withLock { (state) throws(AuditError) in
-      try self.appendLocked(
-        &state, type: "reload",
-        body: encoder.reload(topology: topologyHash, policies: policyHash))
+      try self.appendLocked(&state, type: "reload") { writer, _ in
+        encoder.reload(topology: topologyHash, policies: policyHash, into: &writer)
+      }
       state.topologyHash = topologyHash
       state.policyHash = policyHash
       return state.nextSequence - 1
     }
   }
 
-  private func append(type: StaticString, body: [UInt8]) throws(AuditError) -> UInt64 {
+  /// Writes a record's members (everything between `type` and `prev`), given the state the
+  /// record is appended in.
+  private typealias Body = (inout JSONWriter, borrowing WriterState) -> Void
+
+  private func append(type: StaticString, body: Body) throws(AuditError) -> UInt64 {
     try state.withLock { (state) throws(AuditError) in
       try self.appendLocked(&state, type: type, body: body)
       return state.nextSequence - 1
@@ -161,7 +171,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
   }
 
   /// Builds the line (`seq`, `time`, `type`, body, `prev`, `hash`) and buffers it.
-  private func appendLocked(_ state: inout WriterState, type: StaticString, body: [UInt8])
+  private func appendLocked(_ state: inout WriterState, type: StaticString, body: Body)
     throws(AuditError)
   {
     if state.closing { throw .closed }
@@ -174,45 +184,52 @@ public final class AuditLog: DecisionRecorder, Sendable {
     {
       let last = state.nextSequence - 1
       state.gapRecord = state.nextSequence
-      buffer(
-        &state, type: "gap",
-        body: encoder.gap(first: first, last: last, reason: state.gapReason))
+      let reason = state.gapReason
+      buffer(&state, type: "gap") { writer, _ in
+        encoder.gap(first: first, last: last, reason: reason, into: &writer)
+      }
     }
     buffer(&state, type: type, body: body)
   }
 
-  private func buffer(_ state: inout WriterState, type: StaticString, body: [UInt8]) {
+  /// Builds one line in the log's line writer, hashes it there and adds it to the batch: the
+  /// record's bytes are written once and copied once.
+  private func buffer(_ state: inout WriterState, type: StaticString, body: Body) {
     let sequence = state.nextSequence
-    // The line is built in a buffer kept for the purpose, so a record costs no allocation of
-    // its own until a batch starts.
-    var line = state.line
-    state.line = []
-    line.removeAll(keepingCapacity: true)
-    line.reserveCapacity(body.count + 220)
-    defer { state.line = line }
-    line.append(contentsOf: #"{"seq":"#.utf8)
-    line.append(contentsOf: String(sequence).utf8)
-    line.append(contentsOf: #","time":""#.utf8)
-    AuditTimestamp.append(AuditTimestamp.nowMicroseconds(), to: &line)
-    line.append(contentsOf: #"","type":""#.utf8)
-    line.append(
-      contentsOf: UnsafeRawBufferPointer(start: type.utf8Start, count: type.utf8CodeUnitCount))
-    line.append(UInt8(ascii: "\""))
-    if !body.isEmpty {
-      line.append(UInt8(ascii: ","))
-      line.append(contentsOf: body)
+    AuditTimestamp.update(
+      &state.timeText, second: &state.timeSecond, to: AuditTimestamp.nowMicroseconds())
+    lineWriter.withLock { writer in
+      writer.reset()
+      writer.beginObject()
+      writer.key("seq")
+      writer.value(Int(sequence))
+      writer.key("time")
+      state.timeText.withUnsafeBufferPointer { writer.value(verbatim: $0) }
+      writer.key("type")
+      writer.value(literal: type)
+      body(&writer, state)
+      writer.key("prev")
+      state.prevHex.withUnsafeBufferPointer { writer.value(verbatim: $0) }
+      writer.endObject()
+      // `hash` covers the line up to `,"hash":"`, followed by `}`: the line as closed here.
+      let digest = writer.withBytes { encoder.hasher.hash(UnsafeRawBufferPointer($0)) }
+      var hex: [UInt8] = []
+      hex.reserveCapacity(64)
+      Hex.append(digest, to: &hex)
+      writer.reopenObject()
+      writer.key("hash")
+      hex.withUnsafeBufferPointer { writer.value(verbatim: $0) }
+      writer.endObject()
+      writer.endLine()
+      writer.withBytes { line in batch(&state, line: line, sequence: sequence, hashHex: hex) }
     }
-    line.append(contentsOf: AuditLine.prevMarker)
-    line.append(contentsOf: state.prevHex)
-    line.append(contentsOf: #""}"#.utf8)
-    let digest = line.withUnsafeBytes { encoder.hasher.hash($0) }
-    line.removeLast()
-    var hex: [UInt8] = []
-    hex.reserveCapacity(64)
-    Hex.append(digest, to: &hex)
-    line.append(contentsOf: AuditLine.hashMarker)
-    line.append(contentsOf: hex)
-    line.append(contentsOf: "\"}\n".utf8)
+  }
+
+  /// Adds a finished line to the batch the writer takes next, in its segment's chunk.
+  private func batch(
+    _ state: inout WriterState, line: UnsafeBufferPointer<UInt8>, sequence: UInt64,
+    hashHex hex: [UInt8]
+  ) {
     state.prevHex = hex
     state.nextSequence += 1
     state.counters.recordsAppended += 1
@@ -231,8 +248,8 @@ public final class AuditLog: DecisionRecorder, Sendable {
       if startsBatch { state.pendingSince = ConditionLock<WriterState>.now() }
       state.chunks.append(
         Chunk(
-          segment: state.segment, bytes: line, firstSequence: sequence, lastSequence: sequence,
-          lastHashHex: hex))
+          segment: state.segment, bytes: Array(line), firstSequence: sequence,
+          lastSequence: sequence, lastHashHex: hex))
       // The writer thread needs waking only when a batch starts (later records join it), and
       // not at all when it lingers: it then wakes by itself every linger, as the fallback for
       // the event loops that write their own batches (writeNow).
@@ -347,8 +364,9 @@ public final class AuditLog: DecisionRecorder, Sendable {
     let alreadyClosing = state.withLock { state -> Bool in
       if state.closing { return true }
       if state.failure == nil || state.continues {
-        try? appendLocked(
-          &state, type: "stop", body: encoder.stop(reason: reason, counters: state.counters))
+        try? appendLocked(&state, type: "stop") { writer, state in
+          encoder.stop(reason: reason, counters: state.counters, into: &writer)
+        }
       }
       state.closing = true
       self.state.broadcast(0)
@@ -664,8 +682,9 @@ struct Waiter: Sendable {
 struct WriterState: Sendable {
   var nextSequence: UInt64
   var prevHex: [UInt8]
-  /// Where the next record's line is built.
-  var line: [UInt8] = []
+  /// The last record's `time`, as text, and its second since the epoch.
+  var timeText: [UInt8] = []
+  var timeSecond: Int64 = .min
   /// The writer thread looks for records by itself (it wrote a moment ago): appenders need not
   /// wake it.
   var writerPolling = false

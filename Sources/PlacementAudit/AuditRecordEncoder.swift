@@ -3,7 +3,8 @@ import PlacementJSON
 import PlacementSealing
 
 /// Writes the members of each record type (everything between `type` and `prev`), field by
-/// field, so records are compact and their field order fixed.
+/// field, into the writer the record's line is built in: records are compact, their field order
+/// fixed, and a record costs no buffer of its own.
 struct AuditRecordEncoder: Sendable {
   /// The hash chain's hasher: keyed with the audit key itself (DESIGN.md section 9).
   let hasher: GenericHash
@@ -20,13 +21,6 @@ struct AuditRecordEncoder: Sendable {
     self.hasher = hasher
     self.fieldHasher = hasher.derived(for: Self.fieldDigestPurpose)
     self.masked = masked
-  }
-
-  /// Members written at the top level, without braces: the record's line wraps them.
-  private static func members(_ build: (inout JSONWriter) -> Void) -> [UInt8] {
-    var writer = JSONWriter(capacity: 1024)
-    build(&writer)
-    return writer.bytes
   }
 
   private func digest(_ text: String) -> String { Hex.string(fieldHasher.hash(text)) }
@@ -51,197 +45,193 @@ struct AuditRecordEncoder: Sendable {
   }
 
   func decision(
-    _ decision: Decision, request: PlacementRequest, topology: String, policies: String
-  ) -> [UInt8] {
-    Self.members { writer in
-      writer.key("decision")
-      writer.value(decision.id)
-      writer.key("request")
-      writer.beginObject()
-      writer.key("id")
-      writer.value(field("request.id", request.id))
-      writer.key("model")
-      writer.value(field("request.model", request.model))
-      writer.key("budget_ms")
-      writer.value(request.latencyBudgetMs)
-      writer.key("payload_bytes")
-      writer.value(request.payloadBytes)
-      writer.key("payload_digest")
-      if let payload = request.payload {
-        writer.value(Hex.string(fieldHasher.hash(payload)))
+    _ decision: Decision, request: PlacementRequest, topology: String, policies: String,
+    into writer: inout JSONWriter
+  ) {
+    writer.key("decision")
+    writer.value(decision.id)
+    writer.key("request")
+    writer.beginObject()
+    writer.key("id")
+    writer.value(field("request.id", request.id))
+    writer.key("model")
+    writer.value(field("request.model", request.model))
+    writer.key("budget_ms")
+    writer.value(request.latencyBudgetMs)
+    writer.key("payload_bytes")
+    writer.value(request.payloadBytes)
+    writer.key("payload_digest")
+    if let payload = request.payload {
+      writer.value(Hex.string(fieldHasher.hash(payload)))
+    } else {
+      writer.null()
+    }
+    writer.key("tags")
+    writer.value(request.tags.sorted().map { field("request.tags", $0) })
+    writer.key("priority")
+    writer.value(request.priority.rawValue)
+    writer.key("source")
+    writer.value(field("request.source", request.source))
+    writer.endObject()
+    if !masked.isEmpty {
+      writer.key("masked")
+      writer.value(masked.sorted())
+    }
+    switch decision.outcome {
+    case .placed(let assignment):
+      writer.key("outcome")
+      writer.value(literal: "placed")
+      writer.key("tier")
+      writer.value(literal: assignment.tier.literal)
+      writer.key("pool")
+      writer.value(assignment.pool)
+      writer.key("endpoint")
+      writer.value(assignment.endpoint)
+      writer.key("estimate")
+      Self.estimate(assignment.estimate, &writer)
+      writer.key("balancer")
+      if let balancer = assignment.balancer {
+        writer.value(literal: balancer.literal)
       } else {
         writer.null()
       }
-      writer.key("tags")
-      writer.value(request.tags.sorted().map { field("request.tags", $0) })
-      writer.key("priority")
-      writer.value(request.priority.rawValue)
-      writer.key("source")
-      writer.value(field("request.source", request.source))
-      writer.endObject()
-      if !masked.isEmpty {
-        writer.key("masked")
-        writer.value(masked.sorted())
-      }
-      switch decision.outcome {
-      case .placed(let assignment):
-        writer.key("outcome")
-        writer.value("placed")
-        writer.key("tier")
-        writer.value(assignment.tier.rawValue)
-        writer.key("pool")
-        writer.value(assignment.pool)
-        writer.key("endpoint")
-        writer.value(assignment.endpoint)
-        writer.key("estimate")
-        Self.estimate(assignment.estimate, &writer)
-        writer.key("balancer")
-        if let balancer = assignment.balancer {
-          writer.value(balancer.rawValue)
-        } else {
-          writer.null()
-        }
-        writer.key("sealed")
-        writer.value(assignment.sealed)
-        writer.key("over_budget")
-        writer.value(assignment.overBudget)
-      case .rejected(let rejection):
-        writer.key("outcome")
-        writer.value("rejected")
-        writer.key("reason")
-        writer.value(rejection.reason.rawValue)
-        writer.key("detail")
-        writer.value(rejection.detail)
-        writer.key("lowest_estimate_ms")
-        if let lowest = rejection.lowestEstimateMs { writer.value(lowest) } else { writer.null() }
-      }
-      writer.key("rules")
-      writer.value(decision.rules)
-      writer.key("candidates")
-      writer.beginArray()
-      for candidate in decision.candidates {
-        writer.beginObject()
-        writer.key("endpoint")
-        writer.value(candidate.endpoint)
-        writer.key("pool")
-        writer.value(candidate.pool)
-        writer.key("tier")
-        writer.value(candidate.tier.rawValue)
-        writer.key("estimate")
-        Self.estimate(candidate.estimate, &writer)
-        writer.key("score")
-        writer.value(candidate.score)
-        writer.key("in_flight")
-        writer.value(candidate.inFlight)
-        writer.key("rules")
-        writer.value(candidate.rules)
-        writer.key("excluded")
-        switch candidate.exclusion {
-        case nil: writer.null()
-        case .overBudget: writer.value("over_budget")
-        case .forbidden(let rules):
-          writer.value("forbidden")
-          writer.key("excluded_by")
-          writer.value(rules)
-        case .noPublicKey(let rules):
-          writer.value("no_public_key")
-          writer.key("excluded_by")
-          writer.value(rules)
-        }
-        writer.endObject()
-      }
-      writer.endArray()
-      writer.key("topology")
-      writer.value(topology)
-      writer.key("policies")
-      writer.value(policies)
+      writer.key("sealed")
+      writer.value(assignment.sealed)
+      writer.key("over_budget")
+      writer.value(assignment.overBudget)
+    case .rejected(let rejection):
+      writer.key("outcome")
+      writer.value(literal: "rejected")
+      writer.key("reason")
+      writer.value(rejection.reason.rawValue)
+      writer.key("detail")
+      writer.value(rejection.detail)
+      writer.key("lowest_estimate_ms")
+      if let lowest = rejection.lowestEstimateMs { writer.value(lowest) } else { writer.null() }
     }
+    writer.key("rules")
+    writer.value(decision.rules)
+    writer.key("candidates")
+    writer.beginArray()
+    // By index: each report is read where it lies, not copied out of the array first.
+    for index in decision.candidates.indices {
+      Self.candidate(decision.candidates[index], into: &writer)
+    }
+    writer.endArray()
+    writer.key("topology")
+    writer.value(topology)
+    writer.key("policies")
+    writer.value(policies)
+  }
+
+  /// One candidate's object in a decision record.
+  static func candidate(_ candidate: borrowing CandidateReport, into writer: inout JSONWriter) {
+    writer.beginObject()
+    writer.key("endpoint")
+    writer.value(candidate.endpoint)
+    writer.key("pool")
+    writer.value(candidate.pool)
+    writer.key("tier")
+    writer.value(literal: candidate.tier.literal)
+    writer.key("estimate")
+    Self.estimate(candidate.estimate, &writer)
+    writer.key("score")
+    writer.value(candidate.score)
+    writer.key("in_flight")
+    writer.value(candidate.inFlight)
+    writer.key("rules")
+    writer.value(candidate.rules)
+    writer.key("excluded")
+    switch candidate.exclusion {
+    case nil: writer.null()
+    case .overBudget: writer.value(literal: "over_budget")
+    case .forbidden(let rules):
+      writer.value(literal: "forbidden")
+      writer.key("excluded_by")
+      writer.value(rules)
+    case .noPublicKey(let rules):
+      writer.value(literal: "no_public_key")
+      writer.key("excluded_by")
+      writer.value(rules)
+    }
+    writer.endObject()
   }
 
   func completion(
-    _ completion: Completion, lease: String, observedMs: Double, status: CompletionStatus
-  ) -> [UInt8] {
-    Self.members { writer in
-      writer.key("lease")
-      writer.value(lease)
-      writer.key("endpoint")
-      writer.value(completion.endpoint)
-      writer.key("model")
-      writer.value(field("request.model", completion.model))
-      writer.key("status")
-      writer.value(status.rawValue)
-      writer.key("observed_ms")
-      writer.value(observedMs)
-      writer.key("compute_estimate_ms")
-      writer.value(completion.computeEstimateMs)
-      writer.key("ejected")
-      writer.value(completion.ejected)
-    }
+    _ completion: Completion, lease: String, observedMs: Double, status: CompletionStatus,
+    into writer: inout JSONWriter
+  ) {
+    writer.key("lease")
+    writer.value(lease)
+    writer.key("endpoint")
+    writer.value(completion.endpoint)
+    writer.key("model")
+    writer.value(field("request.model", completion.model))
+    writer.key("status")
+    writer.value(status.rawValue)
+    writer.key("observed_ms")
+    writer.value(observedMs)
+    writer.key("compute_estimate_ms")
+    writer.value(completion.computeEstimateMs)
+    writer.key("ejected")
+    writer.value(completion.ejected)
   }
 
   func start(
     configuration: AuditConfiguration, segment: String, topology: String, policies: String,
-    recovery: AuditRecovery, pid: Int
-  ) -> [UInt8] {
-    Self.members { writer in
-      writer.key("pid")
-      writer.value(pid)
-      writer.key("durability")
-      writer.value(configuration.durability.rawValue)
-      writer.key("on_failure")
-      writer.value(configuration.failureBehavior.rawValue)
-      writer.key("keyed")
-      writer.value(hasher.isKeyed)
-      writer.key("masked")
-      writer.value(masked.sorted())
-      writer.key("segment")
-      writer.value(segment)
-      writer.key("topology")
-      writer.value(topology)
-      writer.key("policies")
-      writer.value(policies)
-      if let file = recovery.tornFile {
-        writer.key("recovered")
-        writer.beginObject()
-        writer.key("file")
-        writer.value(file)
-        writer.key("line")
-        writer.value(recovery.tornLine ?? 0)
-        writer.key("torn_bytes")
-        writer.value(recovery.tornBytes)
-        writer.endObject()
-      }
+    recovery: AuditRecovery, pid: Int, into writer: inout JSONWriter
+  ) {
+    writer.key("pid")
+    writer.value(pid)
+    writer.key("durability")
+    writer.value(configuration.durability.rawValue)
+    writer.key("on_failure")
+    writer.value(configuration.failureBehavior.rawValue)
+    writer.key("keyed")
+    writer.value(hasher.isKeyed)
+    writer.key("masked")
+    writer.value(masked.sorted())
+    writer.key("segment")
+    writer.value(segment)
+    writer.key("topology")
+    writer.value(topology)
+    writer.key("policies")
+    writer.value(policies)
+    if let file = recovery.tornFile {
+      writer.key("recovered")
+      writer.beginObject()
+      writer.key("file")
+      writer.value(file)
+      writer.key("line")
+      writer.value(recovery.tornLine ?? 0)
+      writer.key("torn_bytes")
+      writer.value(recovery.tornBytes)
+      writer.endObject()
     }
   }
 
-  func reload(topology: String, policies: String) -> [UInt8] {
-    Self.members { writer in
-      writer.key("topology")
-      writer.value(topology)
-      writer.key("policies")
-      writer.value(policies)
-    }
+  func reload(topology: String, policies: String, into writer: inout JSONWriter) {
+    writer.key("topology")
+    writer.value(topology)
+    writer.key("policies")
+    writer.value(policies)
   }
 
-  func stop(reason: String, counters: AuditCounters) -> [UInt8] {
-    Self.members { writer in
-      writer.key("reason")
-      writer.value(reason)
-      writer.key("records_lost")
-      writer.value(Int(counters.recordsLost))
-    }
+  func stop(reason: String, counters: AuditCounters, into writer: inout JSONWriter) {
+    writer.key("reason")
+    writer.value(reason)
+    writer.key("records_lost")
+    writer.value(Int(counters.recordsLost))
   }
 
-  func gap(first: UInt64, last: UInt64, reason: String) -> [UInt8] {
-    Self.members { writer in
-      writer.key("lost_first")
-      writer.value(Int(first))
-      writer.key("lost_last")
-      writer.value(Int(last))
-      writer.key("lost_records")
-      writer.value(Int(last - first + 1))
-      writer.key("reason")
-      writer.value(reason)
-    }
+  func gap(first: UInt64, last: UInt64, reason: String, into writer: inout JSONWriter) {
+    writer.key("lost_first")
+    writer.value(Int(first))
+    writer.key("lost_last")
+    writer.value(Int(last))
+    writer.key("lost_records")
+    writer.value(Int(last - first + 1))
+    writer.key("reason")
+    writer.value(reason)
   }
 }

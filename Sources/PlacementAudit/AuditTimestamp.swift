@@ -45,6 +45,24 @@ public enum AuditTimestamp {
     output.append(UInt8(ascii: "Z"))
   }
 
+  /// Sets `text`, made by ``append(_:to:)``, to the text of `microseconds`: only the six
+  /// digits of the fraction are written when the second is the one `text` already shows (which
+  /// `second` remembers), the whole text otherwise.
+  static func update(_ text: inout [UInt8], second: inout Int64, to microseconds: Int64) {
+    let (seconds, fraction) = microseconds.quotientAndRemainder(dividingBy: 1_000_000)
+    guard seconds == second, text.count == 27, fraction >= 0 else {
+      text.removeAll(keepingCapacity: true)
+      append(microseconds, to: &text)
+      second = seconds
+      return
+    }
+    var value = Int(fraction)
+    for index in stride(from: 25, through: 20, by: -1) {
+      text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+      value /= 10
+    }
+  }
+
   /// The text of `microseconds` since the epoch.
   public static func format(_ microseconds: Int64) -> String {
     var output: [UInt8] = []

@@ -34,6 +34,11 @@ package struct JSONObject: Sendable, Hashable {
   package struct Member: Sendable, Hashable {
     package var key: String
     package var value: JSONValue
+
+    package init(key: String, value: JSONValue) {
+      self.key = key
+      self.value = value
+    }
   }
 
   /// The members, in order, duplicates included.

@@ -6,18 +6,37 @@
 /// The writer owns a plain buffer it grows itself: an answer line is a hundred small appends,
 /// and an array's uniqueness and capacity checks on each of them cost more than the bytes.
 /// It cannot be copied, so the buffer has exactly one owner, which frees it.
-package struct JSONWriter: ~Copyable {
-  private var base: UnsafeMutablePointer<UInt8>
-  private var count = 0
-  private var capacity: Int
-  private var needsComma = false
+///
+/// The small functions every member goes through (keys, brackets, literals) are inlinable: an
+/// audit record of a few hundred members would otherwise spend more on the calls than on the
+/// bytes. They are `public` only for that: Swift 6.3 does not inline `@inlinable package`
+/// functions into other modules. PlacementJSON is not a product, so none of this is the
+/// package's API.
+public struct JSONWriter: ~Copyable {
+  @usableFromInline var base: UnsafeMutablePointer<UInt8>
+  @usableFromInline var count = 0
+  @usableFromInline var capacity: Int
+  @usableFromInline var needsComma = false
+  /// The text of fractional numbers written lately (see ``init(capacity:remembersNumbers:)``).
+  private var numbers: UnsafeMutablePointer<RememberedNumber>?
 
-  package init(capacity: Int = 256) {
+  /// A writer with room for `capacity` bytes before it grows. With `remembersNumbers`, the
+  /// writer keeps the text of the last fractional numbers it wrote (a few kilobytes): for a
+  /// long-lived writer of records whose estimates repeat, where finding the shortest digits
+  /// of a fraction costs far more than the rest of a number.
+  public init(capacity: Int = 256, remembersNumbers: Bool = false) {
     self.capacity = max(capacity, 16)
     base = .allocate(capacity: self.capacity)
+    if remembersNumbers {
+      numbers = .allocate(capacity: RememberedNumber.slots)
+      numbers!.initialize(repeating: RememberedNumber(), count: RememberedNumber.slots)
+    }
   }
 
-  deinit { base.deallocate() }
+  deinit {
+    base.deallocate()
+    numbers?.deallocate()
+  }
 
   /// The UTF-8 written so far.
   package var bytes: [UInt8] { Array(written) }
@@ -27,34 +46,43 @@ package struct JSONWriter: ~Copyable {
 
   private var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
 
-  package mutating func beginObject() {
+  @inlinable public mutating func beginObject() {
     separate()
     append(UInt8(ascii: "{"))
     needsComma = false
   }
 
-  package mutating func endObject() {
+  @inlinable public mutating func endObject() {
     append(UInt8(ascii: "}"))
     needsComma = true
   }
 
-  package mutating func beginArray() {
+  @inlinable public mutating func beginArray() {
     separate()
     append(UInt8(ascii: "["))
     needsComma = false
   }
 
-  package mutating func endArray() {
+  @inlinable public mutating func endArray() {
     append(UInt8(ascii: "]"))
     needsComma = true
   }
 
   /// Writes `"key":` for a key known when the program is written, which needs no escaping;
   /// the member's value comes next.
-  package mutating func key(_ key: StaticString) {
-    separate()
-    appendQuoted(literal: key)
-    append(UInt8(ascii: ":"))
+  @inlinable @inline(__always)
+  public mutating func key(_ key: StaticString) {
+    let length = key.utf8CodeUnitCount
+    reserve(length + 4)
+    if needsComma {
+      base[count] = UInt8(ascii: ",")
+      count += 1
+    }
+    base[count] = UInt8(ascii: "\"")
+    (base + count + 1).initialize(from: key.utf8Start, count: length)
+    base[count + length + 1] = UInt8(ascii: "\"")
+    base[count + length + 2] = UInt8(ascii: ":")
+    count += length + 3
     needsComma = false
   }
 
@@ -75,9 +103,20 @@ package struct JSONWriter: ~Copyable {
 
   /// Writes a string known when the program is written (a name from the protocol), which
   /// needs no escaping.
-  package mutating func value(literal text: StaticString) {
+  @inlinable public mutating func value(literal text: StaticString) {
     separate()
     appendQuoted(literal: text)
+    needsComma = true
+  }
+
+  /// Writes `text` as a string without looking for what needs escaping: for text the caller
+  /// made and vouches for (hex digits, a timestamp).
+  package mutating func value(verbatim text: UnsafeBufferPointer<UInt8>) {
+    separate()
+    reserve(text.count + 2)
+    append(UInt8(ascii: "\""))
+    append(text)
+    append(UInt8(ascii: "\""))
     needsComma = true
   }
 
@@ -92,10 +131,7 @@ package struct JSONWriter: ~Copyable {
       append(UInt8(ascii: "."))
       append(UInt8(ascii: "0"))
     } else if number.isFinite {
-      // The same shortest digits as `description`, without making a String of them.
-      var text = NumberText()
-      number.write(to: &text)
-      text.withBytes { append($0) }
+      appendFraction(number)
     } else {
       append("null")
     }
@@ -114,7 +150,7 @@ package struct JSONWriter: ~Copyable {
     needsComma = true
   }
 
-  package mutating func null() {
+  @inlinable public mutating func null() {
     separate()
     append("null")
     needsComma = true
@@ -123,7 +159,7 @@ package struct JSONWriter: ~Copyable {
   /// Writes an array of strings.
   package mutating func value(_ strings: [String]) {
     beginArray()
-    for string in strings { value(string) }
+    for index in strings.indices { value(strings[index]) }
     endArray()
   }
 
@@ -161,6 +197,14 @@ package struct JSONWriter: ~Copyable {
     number.isFinite ? number.description : "null"
   }
 
+  /// Takes back the `}` that closed the last object, so that more members can follow: the
+  /// audit log hashes a record closed, then writes the hash inside it.
+  package mutating func reopenObject() {
+    precondition(count > 0 && base[count - 1] == UInt8(ascii: "}"), "no object to reopen")
+    count -= 1
+    needsComma = base[count - 1] != UInt8(ascii: "{")
+  }
+
   /// Empties the writer, keeping its buffer for the next text.
   package mutating func reset() {
     count = 0
@@ -187,12 +231,13 @@ package struct JSONWriter: ~Copyable {
 
   // MARK: the buffer
 
-  @inline(__always)
-  private mutating func reserve(_ extra: Int) {
+  @inlinable @inline(__always)
+  mutating func reserve(_ extra: Int) {
     if count + extra > capacity { grow(toHold: count + extra) }
   }
 
-  private mutating func grow(toHold needed: Int) {
+  @usableFromInline @inline(never)
+  mutating func grow(toHold needed: Int) {
     let grown = max(needed, capacity * 2)
     let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
     larger.initialize(from: base, count: count)
@@ -201,22 +246,47 @@ package struct JSONWriter: ~Copyable {
     capacity = grown
   }
 
-  @inline(__always)
-  private mutating func append(_ byte: UInt8) {
+  @inlinable @inline(__always)
+  mutating func append(_ byte: UInt8) {
     reserve(1)
     base[count] = byte
     count += 1
   }
 
-  private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+  @inlinable mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
     guard let source = buffer.baseAddress, !buffer.isEmpty else { return }
     reserve(buffer.count)
     (base + count).initialize(from: source, count: buffer.count)
     count += buffer.count
   }
 
-  private mutating func append(_ text: StaticString) {
+  @inlinable mutating func append(_ text: StaticString) {
     append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+  }
+
+  /// The same shortest digits as `description`, without making a String of them; from the
+  /// remembered numbers when this one was written lately.
+  private mutating func appendFraction(_ number: Double) {
+    guard let numbers else {
+      var text = NumberText()
+      number.write(to: &text)
+      text.withBytes { append($0) }
+      return
+    }
+    let bits = number.bitPattern
+    let slot = numbers + RememberedNumber.slot(of: bits)
+    if slot.pointee.bits != bits {
+      var text = NumberText()
+      number.write(to: &text)
+      slot.pointee = text.withBytes { RememberedNumber(bits: bits, text: $0) }
+    }
+    reserve(RememberedNumber.capacity)
+    // Stores all of the slot's bytes at once; only its count of them are kept.
+    withUnsafeBytes(of: slot.pointee.text) {
+      UnsafeMutableRawPointer(base + count).copyMemory(
+        from: $0.baseAddress!, byteCount: RememberedNumber.capacity)
+    }
+    count += Int(slot.pointee.count)
   }
 
   private mutating func appendDigits(of number: Int) {
@@ -240,15 +310,15 @@ package struct JSONWriter: ~Copyable {
     }
   }
 
-  @inline(__always)
-  private mutating func separate() {
+  @inlinable @inline(__always)
+  mutating func separate() {
     if needsComma { append(UInt8(ascii: ",")) }
   }
 
   /// `"text"`, for text known when the program is written, which needs no escaping; room for
   /// one byte more is reserved (a key's `:`).
-  @inline(__always)
-  private mutating func appendQuoted(literal text: StaticString) {
+  @inlinable @inline(__always)
+  mutating func appendQuoted(literal text: StaticString) {
     let length = text.utf8CodeUnitCount
     reserve(length + 3)
     base[count] = UInt8(ascii: "\"")
@@ -258,32 +328,39 @@ package struct JSONWriter: ~Copyable {
   }
 
   private mutating func appendQuoted(_ string: String) {
-    var string = string
-    string.withUTF8 { utf8 in
-      reserve(utf8.count + 2)
-      append(UInt8(ascii: "\""))
-      // Most strings need no escape: runs of plain bytes are found eight at a time and copied
-      // whole.
-      var runStart = 0
-      var index = 0
-      let length = utf8.count
-      while index < length {
-        if index + 8 <= length,
-          !Self.anyNeedsEscape(
-            UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self))
-        {
-          index += 8
-          continue
-        }
-        let byte = utf8[index]
-        if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-          append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-          appendEscape(byte)
-          runStart = index + 1
-        }
-        index += 1
+    // Native strings lend their bytes as they are; others are made native first.
+    if string.utf8.withContiguousStorageIfAvailable({ appendQuoted(utf8: $0) }) == nil {
+      var string = string
+      string.withUTF8 { appendQuoted(utf8: $0) }
+    }
+  }
+
+  private mutating func appendQuoted(utf8: UnsafeBufferPointer<UInt8>) {
+    let length = utf8.count
+    // Room for the quotes, and for a whole word stored past the text's end.
+    reserve(length + 2 + 8)
+    base[count] = UInt8(ascii: "\"")
+    count += 1
+    // Most strings need no escape: eight bytes at a time are checked and stored whole while
+    // none does; the rest, from the first word that needs one, byte by byte.
+    var index = 0
+    if let source = utf8.baseAddress {
+      while index + 8 <= length {
+        let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+        if Self.anyNeedsEscape(word) { break }
+        UnsafeMutableRawPointer(base + count).storeBytes(of: word, as: UInt64.self)
+        count += 8
+        index += 8
       }
-      append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
+    }
+    while index < length {
+      let byte = utf8[index]
+      if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+        appendEscape(byte)
+      } else {
+        append(byte)
+      }
+      index += 1
     }
     append(UInt8(ascii: "\""))
   }
@@ -313,6 +390,37 @@ package struct JSONWriter: ~Copyable {
       append(hex.utf8Start[Int(byte >> 4)])
       append(hex.utf8Start[Int(byte & 0xF)])
     }
+  }
+}
+
+/// One remembered fractional number: its bit pattern and its text. The slots hold the last
+/// number of each bit-pattern hash; 0 (the bits of `0.0`, which is written as a whole number)
+/// marks a slot empty.
+private struct RememberedNumber {
+  /// How many slots a writer that remembers numbers has.
+  static let slots = 256
+  /// The longest text a slot holds: the longest a Double prints is 24 characters.
+  static let capacity = 24
+
+  var bits: UInt64 = 0
+  var count: UInt8 = 0
+  var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+
+  init() {}
+
+  init(bits: UInt64, text: UnsafeBufferPointer<UInt8>) {
+    self.bits = bits
+    count = UInt8(min(text.count, Self.capacity))
+    withUnsafeMutableBytes(of: &self.text) {
+      $0.copyMemory(
+        from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(text)[..<Int(count)]))
+    }
+  }
+
+  /// The slot of a number with these bits (Fibonacci hashing: the multiply spreads nearby
+  /// patterns, the shift keeps the top bits).
+  static func slot(of bits: UInt64) -> Int {
+    Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 56)
   }
 }
 

@@ -215,28 +215,3 @@ enum DecisionEncoder {
     writer.endObject()
   }
 }
-
-extension Tier {
-  /// The tier's name (its raw value) as a literal, for the writer to copy without escaping.
-  var literal: StaticString {
-    switch self {
-    case .edge: "edge"
-    case .cloud: "cloud"
-    }
-  }
-}
-
-extension BalancerKind {
-  /// The balancer's name (its raw value) as a literal, for the writer to copy without
-  /// escaping.
-  var literal: StaticString {
-    switch self {
-    case .roundRobin: "round_robin"
-    case .leastConnection: "least_connection"
-    case .weighted: "weighted"
-    case .p2c: "p2c"
-    case .leastLatency: "least_latency"
-    case .random: "random"
-    }
-  }
-}

@@ -97,7 +97,7 @@ private struct LoopState: ~Copyable {
   let loop: EventLoop
   /// Where answers are written before they join a connection's output: one buffer for the
   /// loop, so an answer allocates nothing of its own.
-  var writer = JSONWriter(capacity: 4096)
+  var writer = JSONWriter(capacity: 4096, remembersNumbers: true)
   /// The model, source and tags of the loop's last lines, reused while they repeat.
   var recent = WireRequestScanner.Recent()
   var connections: [Int32: Connection] = [:]

@@ -106,6 +106,25 @@ import Testing
     }
   }
 
+  /// A writer that remembers fractions writes each one as `description` does, however often
+  /// it comes back and whichever others share its slot.
+  @Test func remembersFractionsWithoutChangingTheirText() throws {
+    let numbers =
+      (1...1500).map { Double($0) / 7 } + [0.1, -0.5, 1e-7, -2.2250738585072014e-308, -0.0]
+    var writer = JSONWriter(capacity: 16, remembersNumbers: true)
+    for round in 0..<3 {
+      let order = round == 1 ? numbers.reversed() : numbers
+      writer.reset()
+      writer.beginArray()
+      for number in order { writer.value(number) }
+      writer.endArray()
+      #expect(writer.text == "[" + order.map(\.description).joined(separator: ",") + "]")
+    }
+    writer.reset()
+    writer.value(2.0 / 3.0)
+    #expect(writer.text == (2.0 / 3.0).description)
+  }
+
   /// Whole numbers take a shortcut past `description`; it must write the same text.
   @Test(arguments: [
     0.0, -0.0, 1.0, -1.0, 28.0, 250_000.0, 999_999_999_999_999.0, -999_999_999_999_999.0,

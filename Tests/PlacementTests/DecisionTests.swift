@@ -129,6 +129,33 @@ import Testing
     }
   }
 
+  /// An audited engine reports each candidate's rules as they held for this request, however
+  /// the tags that decide them alternate (the engine reuses an endpoint's last rule names when
+  /// the same rules held): the same as an engine seeing the request first.
+  @Test func candidateReportsFollowTheRulesAsTagsAlternate() throws {
+    let topology = F.topology([
+      F.pool("site", .edge, [F.endpoint("a"), F.endpoint("b")]),
+      F.pool("c", .cloud, key: F.key, [F.endpoint("g")]),
+      F.pool("bare", .cloud, [F.endpoint("h")]),
+    ])
+    let policy = """
+      forbid "pii-on-site" when "pii" in request.tags and target.pool == "c";
+      encrypt "seal-cloud" when target.tier == "cloud";
+      prefer "edge" weight 5 when target.tier == "edge";
+      """
+    let audited = try F.engine(
+      topology, policy: policy, configuration: EngineConfiguration(reportsCandidates: true))
+    for tags in [["pii"], [], [], ["pii"], ["pii"], [], ["other"], ["pii", "other"]] {
+      let request = F.request(tags: Set(tags))
+      let placed = try audited.place(request)
+      let fresh = try F.engine(topology, policy: policy).explain(request)
+      #expect(placed.candidates.map(\.endpoint) == fresh.candidates.map(\.endpoint))
+      #expect(placed.candidates.map(\.rules) == fresh.candidates.map(\.rules), "tags \(tags)")
+      #expect(
+        placed.candidates.map(\.exclusion) == fresh.candidates.map(\.exclusion), "tags \(tags)")
+    }
+  }
+
   @Test func forbiddenComesBeforeOverBudget() throws {
     let engine = try F.engine(
       F.topology([F.pool("c", .cloud, key: F.key, [F.endpoint("a")])]),

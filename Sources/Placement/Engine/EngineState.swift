@@ -103,6 +103,18 @@ struct EngineState {
   private var lastFiredNames: [String] = []
   private var firedScratch: [Int] = []
   private let ruleWords: Int
+  /// Per endpoint, the rule names its last report listed and the held bits they came from: an
+  /// endpoint's rules rarely change between decisions, so an audited decision's reports reuse
+  /// the arrays instead of building three per candidate.
+  private var lastReportRules: [ReportRules?] = []
+
+  /// The rule names of one candidate's report, by what they say.
+  private struct ReportRules {
+    var bits: [UInt64]
+    var held: [String]
+    var forbidding: [String]
+    var sealing: [String]
+  }
 
   init(topology: Topology, policy: PolicySet, configuration: EngineConfiguration) {
     self.configuration = configuration
@@ -183,7 +195,10 @@ struct EngineState {
     for index in ruleFired.indices { ruleFired[index] = false }
     let reporting = !commit || configuration.reportsCandidates
     gatherCandidates(for: request, at: now, explaining: reporting)
-    if reporting { decision.candidates = candidates.indices.map(report) }
+    if reporting {
+      decision.candidates.reserveCapacity(candidates.count)
+      for position in candidates.indices { decision.candidates.append(report(position)) }
+    }
 
     guard !candidates.isEmpty else {
       let served = routes[request.model] != nil
@@ -434,22 +449,15 @@ struct EngineState {
 
   /// An explanation's view of one candidate: every rule that held for it, and why it was
   /// excluded.
-  private func report(_ position: Int) -> CandidateReport {
+  private mutating func report(_ position: Int) -> CandidateReport {
     let candidate = candidates[position]
     let runtime = endpoints[candidate.endpoint]
-    var held: [String] = []
-    var forbidding: [String] = []
-    var sealing: [String] = []
-    for rule in ruleNames.indices where ruleHeld(rule, forCandidate: position) {
-      held.append(ruleNames[rule])
-      if ruleEffects[rule] == .forbid { forbidding.append(ruleNames[rule]) }
-      if ruleEffects[rule] == .encrypt { sealing.append(ruleNames[rule]) }
-    }
+    let rules = reportRules(position)
     let exclusion: Exclusion? =
       if candidate.forbidden {
-        .forbidden(rules: forbidding)
+        .forbidden(rules: rules.forbidding)
       } else if candidate.needsKey {
-        .noPublicKey(rules: sealing)
+        .noPublicKey(rules: rules.sealing)
       } else if !candidate.feasible {
         .overBudget
       } else {
@@ -458,7 +466,26 @@ struct EngineState {
     return CandidateReport(
       endpoint: runtime.endpoint.id, pool: runtime.pool.id, tier: runtime.pool.tier,
       estimate: candidate.estimate, score: candidate.score, inFlight: candidate.inFlight,
-      rules: held, exclusion: exclusion)
+      rules: rules.held, exclusion: exclusion)
+  }
+
+  /// The names of the rules that held for the candidate at `position`: all of them, the
+  /// `forbid` ones and the `encrypt` ones; the endpoint's last ones when the same rules held.
+  private mutating func reportRules(_ position: Int) -> ReportRules {
+    let endpoint = candidates[position].endpoint
+    let bits = heldBits[(position * ruleWords)..<((position + 1) * ruleWords)]
+    if lastReportRules.isEmpty {
+      lastReportRules = Array(repeating: nil, count: endpoints.count)
+    }
+    if let last = lastReportRules[endpoint], last.bits.elementsEqual(bits) { return last }
+    var rules = ReportRules(bits: Array(bits), held: [], forbidding: [], sealing: [])
+    for rule in ruleNames.indices where ruleHeld(rule, forCandidate: position) {
+      rules.held.append(ruleNames[rule])
+      if ruleEffects[rule] == .forbid { rules.forbidding.append(ruleNames[rule]) }
+      if ruleEffects[rule] == .encrypt { rules.sealing.append(ruleNames[rule]) }
+    }
+    lastReportRules[endpoint] = rules
+    return rules
   }
 
   // MARK: ids

@@ -44,6 +44,14 @@ public enum Tier: String, Sendable, Hashable, CaseIterable, Comparable {
     case .cloud: hasher.combine(1 as UInt8)
     }
   }
+
+  /// The tier's name (its raw value) as a literal, for a JSON writer to copy without escaping.
+  package var literal: StaticString {
+    switch self {
+    case .edge: "edge"
+    case .cloud: "cloud"
+    }
+  }
 }
 
 /// How a tier picks one endpoint of its pick set (DESIGN.md section 6).
@@ -60,6 +68,19 @@ public enum BalancerKind: String, Sendable, Hashable, CaseIterable {
   case leastLatency = "least_latency"
   /// Drawn in proportion to weight.
   case random
+
+  /// The balancer's name (its raw value) as a literal, for a JSON writer to copy without
+  /// escaping.
+  package var literal: StaticString {
+    switch self {
+    case .roundRobin: "round_robin"
+    case .leastConnection: "least_connection"
+    case .weighted: "weighted"
+    case .p2c: "p2c"
+    case .leastLatency: "least_latency"
+    case .random: "random"
+    }
+  }
 }
 
 /// A group of endpoints behind one network link: a site's edge line, or a cloud region's pool.

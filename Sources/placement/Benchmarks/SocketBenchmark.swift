@@ -148,8 +148,9 @@ struct SocketBenchmark {
     let request = PlacementRequest(
       model: "detector-s", latencyBudgetMs: 1000, payloadBytes: 250_000, tags: ["pii"],
       source: "cam-17")
-    // One writer and one memory of recent values, kept across lines as an event loop keeps them.
-    var writer = JSONWriter(capacity: 4096)
+    // One writer and one memory of recent values, kept across lines as an event loop keeps them
+    // (its writer remembers fractions too).
+    var writer = JSONWriter(capacity: 4096, remembersNumbers: true)
     var recent = WireRequestScanner.Recent()
     for index in 0..<(roundTrips * 5 + 2000) {
       var start = Samples.now()

@@ -54,6 +54,8 @@ public final class AuditLog: DecisionRecorder, Sendable {
   /// or by a server's event loop in ``writeNow()``: batches reach the file in the order they
   /// were taken, whichever thread writes them.
   private let writing = Mutex(())
+  /// The segment this log opened with (the one after those recovery found).
+  private let firstSegment: Int
   /// ``AuditConfiguration/writerLinger`` in nanoseconds, in `buffered` mode; 0 otherwise.
   private let lingerNanoseconds: UInt64
   private let retryInterval: UInt64 = 200_000_000
@@ -97,6 +99,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
     self.recovery = recovery
     encoder = AuditRecordEncoder(hasher: hasher, masked: Set(configuration.maskedFields))
     let segment = AuditSegments.number(ofName: recovery.segment)!
+    firstSegment = segment
     state = ConditionLock(
       WriterState(
         nextSequence: recovery.resumedAfter + 1, prevHex: Array(recovery.resumedHash.utf8),
@@ -202,7 +205,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
       writer.reset()
       writer.beginObject()
       writer.key("seq")
-      writer.value(Int(sequence))
+      writer.value(sequence)
       writer.key("time")
       state.timeText.withUnsafeBufferPointer { writer.value(verbatim: $0) }
       writer.key("type")
@@ -563,8 +566,15 @@ public final class AuditLog: DecisionRecorder, Sendable {
           state.dropped = state.nextSequence - 1
         }
         state.prevHex = state.lastWrittenHex
-        state.segment = max(file.number, state.segment)
-        state.segmentBytes = file.number == state.segment ? file.offset : 0
+        // The dropped records took no segment: the next ones go where the file is (or to this
+        // log's first segment when none was opened yet), so the numbers have no hole.
+        if file.number > 0 {
+          state.segment = file.number
+          state.segmentBytes = file.offset
+        } else {
+          state.segment = firstSegment
+          state.segmentBytes = 0
+        }
       } else {
         // Keep the records and retry; refuse new ones meanwhile.
         state.chunks = unwritten + state.chunks

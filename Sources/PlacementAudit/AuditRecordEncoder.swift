@@ -4,7 +4,7 @@ import PlacementSealing
 
 /// Writes the members of each record type (everything between `type` and `prev`), field by
 /// field, into the writer the record's line is built in: records are compact, their field order
-/// fixed, and a record costs no buffer of its own.
+/// fixed, and a record costs no buffer of its own beyond its hash.
 struct AuditRecordEncoder: Sendable {
   /// The hash chain's hasher: keyed with the audit key itself (DESIGN.md section 9).
   let hasher: GenericHash
@@ -221,16 +221,16 @@ struct AuditRecordEncoder: Sendable {
     writer.key("reason")
     writer.value(reason)
     writer.key("records_lost")
-    writer.value(Int(counters.recordsLost))
+    writer.value(counters.recordsLost)
   }
 
   func gap(first: UInt64, last: UInt64, reason: String, into writer: inout JSONWriter) {
     writer.key("lost_first")
-    writer.value(Int(first))
+    writer.value(first)
     writer.key("lost_last")
-    writer.value(Int(last))
+    writer.value(last)
     writer.key("lost_records")
-    writer.value(Int(last - first + 1))
+    writer.value(last - first + 1)
     writer.key("reason")
     writer.value(reason)
   }

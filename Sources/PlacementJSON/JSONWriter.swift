@@ -138,6 +138,13 @@ public struct JSONWriter: ~Copyable {
     needsComma = true
   }
 
+  /// Writes a count or sequence number in full (an audit log's `seq` may pass `Int.max`).
+  package mutating func value(_ number: UInt64) {
+    separate()
+    appendDigits(of: UInt(number))
+    needsComma = true
+  }
+
   package mutating func value(_ number: Int) {
     separate()
     appendDigits(of: number)
@@ -200,7 +207,7 @@ public struct JSONWriter: ~Copyable {
   /// Takes back the `}` that closed the last object, so that more members can follow: the
   /// audit log hashes a record closed, then writes the hash inside it.
   package mutating func reopenObject() {
-    precondition(count > 0 && base[count - 1] == UInt8(ascii: "}"), "no object to reopen")
+    precondition(count > 1 && base[count - 1] == UInt8(ascii: "}"), "no object to reopen")
     count -= 1
     needsComma = base[count - 1] != UInt8(ascii: "{")
   }
@@ -290,15 +297,12 @@ public struct JSONWriter: ~Copyable {
   }
 
   private mutating func appendDigits(of number: Int) {
-    if number < 0 {
-      guard number != .min else {
-        var text = String(number)
-        text.withUTF8 { append($0) }
-        return
-      }
-      append(UInt8(ascii: "-"))
-    }
-    var magnitude = number.magnitude
+    if number < 0 { append(UInt8(ascii: "-")) }
+    appendDigits(of: number.magnitude)
+  }
+
+  private mutating func appendDigits(of magnitude: UInt) {
+    var magnitude = magnitude
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
       var start = 20
       repeat {
@@ -337,8 +341,8 @@ public struct JSONWriter: ~Copyable {
 
   private mutating func appendQuoted(utf8: UnsafeBufferPointer<UInt8>) {
     let length = utf8.count
-    // Room for the quotes, and for a whole word stored past the text's end.
-    reserve(length + 2 + 8)
+    // Room for the text and its quotes; escapes reserve their own.
+    reserve(length + 2)
     base[count] = UInt8(ascii: "\"")
     count += 1
     // Most strings need no escape: eight bytes at a time are checked and stored whole while

@@ -6,6 +6,9 @@
 //
 // usage: placement-audit-writer-load DIR [--count N] [--durability buffered|durable]
 //          [--on-failure refuse|continue] [--fsize-limit BYTES] [--lift-after N]
+//          [--segment-size BYTES] [--batch N]
+// With --batch N it records N decisions before it waits for the last one to commit, as a server
+// with N requests in flight would.
 // At the end it prints `summary refused=R lost=L failures=F written=W` on standard error.
 
 import Placement
@@ -29,7 +32,7 @@ var arguments = Array(CommandLine.arguments.dropFirst())
 guard let directory = arguments.first, !directory.hasPrefix("--") else {
   let _: Void = fail(
     "usage: placement-audit-writer-load DIR [--count N] [--durability M] [--on-failure B]"
-      + " [--fsize-limit BYTES] [--lift-after N]")
+      + " [--fsize-limit BYTES] [--lift-after N] [--segment-size BYTES] [--batch N]")
   exit(2)
 }
 arguments.removeFirst()
@@ -45,8 +48,12 @@ configuration.durability =
 configuration.failureBehavior =
   AuditFailureBehavior(rawValue: options["--on-failure"] ?? "refuse") ?? fail("bad --on-failure")
 configuration.syncInterval = .milliseconds(50)
+if let size = options["--segment-size"] {
+  configuration.segmentSize = Int(size) ?? fail("bad --segment-size")
+}
 let count = Int(options["--count"] ?? "1000000000") ?? fail("bad --count")
 let liftAfter = Int(options["--lift-after"] ?? "-1") ?? fail("bad --lift-after")
+let batch = Int(options["--batch"] ?? "1") ?? fail("bad --batch")
 if let limit = options["--fsize-limit"].flatMap({ Int($0) }) {
   signal(SIGXFSZ, SIG_IGN)  // a write past the limit then fails with EFBIG instead of killing us
   var current = rlimit()
@@ -68,6 +75,7 @@ do {
   exit(2)
 }
 var refused = 0
+var pending: [UInt64] = []
 for index in 0..<count {
   if index == liftAfter {
     var current = rlimit()
@@ -77,13 +85,19 @@ for index in 0..<count {
     usleep(300_000)  // let the writer's retry happen
   }
   do {
-    guard let sequence = try AuditLoad.step(engine, index) else { continue }
-    try log.waitUntilDurable(sequence)
-    var line = Array("\(sequence)\n".utf8)
-    _ = write(1, &line, line.count)
+    if let sequence = try AuditLoad.step(engine, index) { pending.append(sequence) }
   } catch {
     refused += 1
   }
+  guard let last = pending.last, pending.count >= batch || index == count - 1 else { continue }
+  do {
+    try log.waitUntilDurable(last)
+    var lines = Array(pending.map { "\($0)\n" }.joined().utf8)
+    _ = write(1, &lines, lines.count)
+  } catch {
+    refused += pending.count
+  }
+  pending.removeAll()
 }
 let closeError: String
 do {

@@ -91,4 +91,25 @@ import Testing
       #expect(named == value("lost"), "\(result.gaps) \(summary)")
     }
   }
+
+  /// Records dropped in `continue` mode take no segment numbers: with segments that fill after
+  /// a record or two and writes that keep failing, the files stay numbered without a hole, so
+  /// the log verifies (a skipped number reads as a removed segment).
+  @Test func droppedRecordsLeaveNoHoleInTheSegmentNumbers() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let (status, _, error) = try runProcess(
+      try builtExecutable("placement-audit-writer-load"),
+      [
+        directory, "--count", "600", "--fsize-limit", "3000", "--segment-size", "4096",
+        "--on-failure", "continue", "--batch", "50",
+      ])
+    #expect(status == 0, "\(error)")
+    let summary = error.split(separator: "\n").first { $0.hasPrefix("summary") } ?? ""
+    #expect(summary.contains("lost=") && !summary.contains("lost=0 "), "\(summary)")
+    let numbers = try AuditSegments.list(directory).map(\.number)
+    #expect(numbers == Array(1...(numbers.last ?? 0)), "segments \(numbers)")
+    let result = try verify(directory)
+    #expect(result.isIntact, "\(String(describing: result.problem))")
+  }
 }

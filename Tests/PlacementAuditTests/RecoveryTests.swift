@@ -1,5 +1,6 @@
 import Foundation
 import PlacementAudit
+import PlacementSealing
 import Testing
 
 @Suite struct RecoveryTests {
@@ -32,6 +33,28 @@ import Testing
       }
     }
     #expect(failures.isEmpty, "\(failures.prefix(5))")
+  }
+
+  /// A log whose chain has passed `Int.max` (an unkeyed log anyone can extend) is continued,
+  /// not a crash on open: sequence numbers are written as the unsigned numbers they are.
+  @Test func aChainPastIntMaxContinues() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let last = UInt64(Int.max) + 1
+    let hashed =
+      #"{"seq":\#(last),"time":"2026-11-21T10:00:00.000000Z","type":"reload","topology":"t","#
+      + #""policies":"p","prev":"\#(String(repeating: "0", count: 64))"}"#
+    let digest = GenericHash(key: nil).hash(hashed)
+    let hex = digest.map { String(format: "%02x", $0) }.joined()
+    let line = String(hashed.dropLast()) + #","hash":"\#(hex)"}"#
+    try writeLines([line], to: directory + "/audit-000001.jsonl")
+    let log = try AuditLog(
+      configuration: AuditConfiguration(directory: directory), topologyHash: "t",
+      policyHash: "p")
+    try log.close()
+    let lines = try segmentLines(directory).flatMap(\.lines)
+    #expect(lines.count == 3)
+    #expect(lines.dropFirst().map(sequence(of:)) == [last + 1, last + 2])
   }
 
   @Test func aWrongKeyIsRefusedOnOpen() throws {

@@ -314,13 +314,17 @@ public final class AuditLog: DecisionRecorder, Sendable {
   ///
   /// Does nothing in `durable` mode (the writer thread writes and syncs), while the log is
   /// failing or closing (the writer thread retries or stops), or when another thread is
-  /// writing (that thread takes these records too). On a write error the records go back to the
-  /// writer thread, which handles the failure as the configured behaviour says.
+  /// writing (that thread takes these records too). Records bound for a segment not yet open,
+  /// and those after them, go back to the writer thread, which opens it: that syncs the
+  /// previous segment, and the caller should not wait on the disk. On a write error the
+  /// records go back too, and the writer handles the failure as the configured behaviour says.
   public func writeNow() {
     guard configuration.durability == .buffered else { return }
     let outcome = writing.withLockIfAvailable {
       _ -> (ready: [(@Sendable (AuditError?) -> Void, AuditError?)], handBack: Bool) in
       let chunks = state.withLock { state -> [Chunk] in
+        print(
+          "DEBUGC", state.retryAt as Any, state.failure as Any, state.closing, state.chunks.count)
         guard state.retryAt == nil, state.failure == nil, !state.closing else { return [] }
         let chunks = state.chunks
         state.chunks = []
@@ -330,7 +334,11 @@ public final class AuditLog: DecisionRecorder, Sendable {
       var written = 0
       var bytes = 0
       for chunk in chunks {
-        guard file.write(chunk) == nil else { break }
+        // Opening a segment first syncs the one before it, and the directory: that waits on the
+        // disk (tens of milliseconds, far more on an SD card), so it is left to the writer
+        // thread while the caller's event loop goes on serving.
+        print("DEBUGW", file.isOpen, chunk.segment, file.number)
+        guard file.isOpen, chunk.segment == file.number, file.write(chunk) == nil else { break }
         written += 1
         bytes += chunk.bytes.count
       }
@@ -338,7 +346,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
         if written < chunks.count { state.chunks = Array(chunks[written...]) + state.chunks }
         return self.apply(
           &state, chunks: Array(chunks[..<written]), written: written, bytes: bytes,
-          synced: false, error: nil, closing: false
+          syncedThrough: nil, error: nil, closing: false
         ).0
       }
       return (ready, written < chunks.count)
@@ -458,7 +466,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
         then: { _ in () })
       // Take the batch and write it holding `writing`, so that an event loop writing in
       // between (writeNow) can never put a later batch in the file before this one.
-      let (callbacks, exit) = writing.withLock { _ in
+      let (callbacks, exit, syncLater) = writing.withLock { _ in
         let (chunks, closing, syncDue) = state.withLock { state -> ([Chunk], Bool, Bool) in
           let now = ConditionLock<WriterState>.now()
           if let retry = state.retryAt, now < retry, !state.closing { return ([], false, false) }
@@ -485,7 +493,14 @@ public final class AuditLog: DecisionRecorder, Sendable {
         var synced = false
         let mustSync =
           (configuration.durability == .durable && writtenChunks > 0) || syncDue || closing
-        if error == nil, mustSync, file.isOpen {
+        // In buffered mode nobody's answer waits for the sync: it runs after `writing` is
+        // released (below), so event loops go on writing while the disk catches up.
+        let syncLater =
+          mustSync && configuration.durability == .buffered && !closing && error == nil
+          && file.isOpen
+        if syncLater {
+          // Below.
+        } else if error == nil, mustSync, file.isOpen {
           if let failure = file.sync() {
             error = failure
             // The next attempt waits a sync interval (continue mode) or the retry (refuse
@@ -499,19 +514,35 @@ public final class AuditLog: DecisionRecorder, Sendable {
           synced = true
           lastSync = ConditionLock<WriterState>.now()
         }
-        let (callbacks, exit) = state.withLock { state in
+        return state.withLock { state in
           if polls && writtenChunks > 0 {
             state.writerPolling = true
             pollDeadline = ConditionLock<WriterState>.now() + Self.pollInterval
           }
-          return self.apply(
-            &state, chunks: chunks, written: writtenChunks, bytes: bytes, synced: synced,
-            error: error, closing: closing)
+          let (callbacks, exit) = self.apply(
+            &state, chunks: chunks, written: writtenChunks, bytes: bytes,
+            syncedThrough: synced ? .max : nil, error: error, closing: closing)
+          return (callbacks, exit, syncLater ? state.written : nil)
         }
-        return (callbacks, exit)
       }
       state.broadcast(1)
       for (callback, outcome) in callbacks { callback(outcome) }
+      if let through = syncLater {
+        // Only this thread opens, rotates or closes the segment file, so its descriptor holds
+        // still while the sync runs; writeNow only appends to it.
+        let failure = file.sync()
+        lastSync = ConditionLock<WriterState>.now()
+        let callbacks = writing.withLock { _ in
+          state.withLock { state in
+            self.apply(
+              &state, chunks: [], written: 0, bytes: 0,
+              syncedThrough: failure == nil ? through : nil, error: failure, closing: false
+            ).0
+          }
+        }
+        state.broadcast(1)
+        for (callback, outcome) in callbacks { callback(outcome) }
+      }
       if exit {
         file.close()
         state.withLock { $0.writerExited = true }
@@ -523,9 +554,11 @@ public final class AuditLog: DecisionRecorder, Sendable {
 
   /// Folds a batch's result into the state; returns the callbacks to run and whether the writer
   /// thread should stop.
+  /// `syncedThrough` is the last record a sync covered (`.max`: everything written), nil when
+  /// there was no sync.
   private func apply(
-    _ state: inout WriterState, chunks: [Chunk], written: Int, bytes: Int, synced: Bool,
-    error: (code: Int32, operation: String)?, closing: Bool
+    _ state: inout WriterState, chunks: [Chunk], written: Int, bytes: Int,
+    syncedThrough: UInt64?, error: (code: Int32, operation: String)?, closing: Bool
   ) -> ([(@Sendable (AuditError?) -> Void, AuditError?)], Bool) {
     if written > 0 {
       let last = chunks[written - 1]
@@ -541,8 +574,8 @@ public final class AuditLog: DecisionRecorder, Sendable {
         state.gapRecord = nil
       }
     }
-    if synced {
-      state.synced = state.written
+    if let through = syncedThrough {
+      state.synced = max(state.synced, min(through, state.written))
       state.counters.syncedSequence = state.synced
       state.counters.syncs += 1
     }
@@ -580,7 +613,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
         state.chunks = unwritten + state.chunks
         state.retryAt = ConditionLock<WriterState>.now() + retryInterval
       }
-    } else if written == chunks.count && (written > 0 || synced) {
+    } else if written == chunks.count && (written > 0 || syncedThrough != nil) {
       // Something was written or synced, and all of it went well: the log is healthy again.
       state.failure = nil
       state.counters.failure = nil
@@ -753,7 +786,9 @@ struct WriterState: Sendable {
 extension ConditionLock<WriterState> {
 }
 
-/// The open segment; touched only by the thread holding the log's `writing` lock.
+/// The open segment. Written by the thread holding the log's `writing` lock; opened, rotated,
+/// synced and closed only by the writer thread (an event loop's `writeNow` appends to the open
+/// segment and nothing else), which may therefore sync it without holding `writing`.
 final class SegmentFile: @unchecked Sendable {
   let directory: String
   private(set) var descriptor: Int32 = -1

@@ -83,6 +83,38 @@ import Testing
     #expect(output == "\(result.headSequence) \(result.headHash)\n")
   }
 
+  /// An event loop's `writeNow` writes records bound for the open segment, and leaves a segment
+  /// change (which syncs the previous segment, waiting on the disk) to the writer thread.
+  @Test func writeNowLeavesOpeningASegmentToTheWriterThread() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var configuration = AuditConfiguration(directory: directory, segmentSize: 16_384)
+    configuration.writerLinger = .milliseconds(1500)
+    let log = try AuditLog(configuration: configuration, topologyHash: "t", policyHash: "p")
+    let engine = try demoEngine(recorder: log)
+    let first = try #require(try engine.place(sampleRequest(0)).auditSequence)
+    try log.waitUntilDurable(first)  // the writer thread opens the first segment
+    var writtenByCaller = 0
+    var leftToWriter: UInt64?
+    // Decision records are about 3.7 KB: a new segment every four or so, and once one is
+    // pending, every record after it waits for the writer thread (which lingers 1.5 s).
+    for index in 1...20 {
+      let sequence = try #require(try engine.place(sampleRequest(index)).auditSequence)
+      log.writeNow()
+      if log.durableSequence() >= sequence {
+        writtenByCaller += 1
+      } else if leftToWriter == nil {
+        leftToWriter = sequence
+      }
+    }
+    #expect(writtenByCaller > 0)
+    let left = try #require(leftToWriter, "every record was written by writeNow")
+    try log.waitUntilDurable(left)
+    try log.close()
+    #expect(try AuditSegments.list(directory).count >= 2)
+    #expect(try verify(directory).isIntact)
+  }
+
   @Test func segmentsRotateAndTheChainContinues() throws {
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -322,13 +322,11 @@ public final class AuditLog: DecisionRecorder, Sendable {
     guard configuration.durability == .buffered else { return }
     let outcome = writing.withLockIfAvailable {
       _ -> (ready: [(@Sendable (AuditError?) -> Void, AuditError?)], handBack: Bool) in
-      let chunks = state.withLock { state -> [Chunk] in
-        print(
-          "DEBUGC", state.retryAt as Any, state.failure as Any, state.closing, state.chunks.count)
-        guard state.retryAt == nil, state.failure == nil, !state.closing else { return [] }
+      let (chunks, since) = state.withLock { state -> ([Chunk], UInt64) in
+        guard state.retryAt == nil, state.failure == nil, !state.closing else { return ([], 0) }
         let chunks = state.chunks
         state.chunks = []
-        return chunks
+        return (chunks, state.pendingSince)
       }
       guard !chunks.isEmpty else { return ([], false) }
       var written = 0
@@ -337,13 +335,17 @@ public final class AuditLog: DecisionRecorder, Sendable {
         // Opening a segment first syncs the one before it, and the directory: that waits on the
         // disk (tens of milliseconds, far more on an SD card), so it is left to the writer
         // thread while the caller's event loop goes on serving.
-        print("DEBUGW", file.isOpen, chunk.segment, file.number)
         guard file.isOpen, chunk.segment == file.number, file.write(chunk) == nil else { break }
         written += 1
         bytes += chunk.bytes.count
       }
       let ready = state.withLock { state in
-        if written < chunks.count { state.chunks = Array(chunks[written...]) + state.chunks }
+        if written < chunks.count {
+          // Back in front of any taken since, as old as they were: the writer thread takes
+          // them one linger after they came, however many records follow.
+          state.chunks = Array(chunks[written...]) + state.chunks
+          state.pendingSince = since
+        }
         return self.apply(
           &state, chunks: Array(chunks[..<written]), written: written, bytes: bytes,
           syncedThrough: nil, error: nil, closing: false
@@ -467,9 +469,12 @@ public final class AuditLog: DecisionRecorder, Sendable {
       // Take the batch and write it holding `writing`, so that an event loop writing in
       // between (writeNow) can never put a later batch in the file before this one.
       let (callbacks, exit, syncLater) = writing.withLock { _ in
-        let (chunks, closing, syncDue) = state.withLock { state -> ([Chunk], Bool, Bool) in
+        let (chunks, closing, syncDue, healthy) = state.withLock {
+          state -> ([Chunk], Bool, Bool, Bool) in
           let now = ConditionLock<WriterState>.now()
-          if let retry = state.retryAt, now < retry, !state.closing { return ([], false, false) }
+          if let retry = state.retryAt, now < retry, !state.closing {
+            return ([], false, false, false)
+          }
           // A retry after a failure also syncs: a failed fdatasync is retried that way.
           let due =
             state.syncRequested || state.retryAt != nil
@@ -477,7 +482,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
           let chunks = state.chunks
           state.chunks = []
           state.syncRequested = false
-          return (chunks, state.closing, due)
+          return (chunks, state.closing, due, state.failure == nil && state.retryAt == nil)
         }
         var error: (code: Int32, operation: String)?
         var writtenChunks = 0
@@ -494,10 +499,11 @@ public final class AuditLog: DecisionRecorder, Sendable {
         let mustSync =
           (configuration.durability == .durable && writtenChunks > 0) || syncDue || closing
         // In buffered mode nobody's answer waits for the sync: it runs after `writing` is
-        // released (below), so event loops go on writing while the disk catches up.
+        // released (below), so event loops go on writing while the disk catches up. Not on a
+        // retry after a failure: the log must not look healthy until that sync has worked.
         let syncLater =
           mustSync && configuration.durability == .buffered && !closing && error == nil
-          && file.isOpen
+          && file.isOpen && healthy
         if syncLater {
           // Below.
         } else if error == nil, mustSync, file.isOpen {
@@ -788,7 +794,8 @@ extension ConditionLock<WriterState> {
 
 /// The open segment. Written by the thread holding the log's `writing` lock; opened, rotated,
 /// synced and closed only by the writer thread (an event loop's `writeNow` appends to the open
-/// segment and nothing else), which may therefore sync it without holding `writing`.
+/// segment and nothing else), which may therefore sync it without holding `writing`, and close
+/// it at exit once `closing` keeps every other thread from writing.
 final class SegmentFile: @unchecked Sendable {
   let directory: String
   private(set) var descriptor: Int32 = -1

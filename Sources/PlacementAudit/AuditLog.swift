@@ -49,6 +49,9 @@ public final class AuditLog: DecisionRecorder, Sendable {
   private let state: ConditionLock<WriterState>
   /// Where each record's line is built; taken only with `state` held.
   private let lineWriter = Mutex(JSONWriter(capacity: 8192, remembersNumbers: true))
+  /// Where a decision record's members are written before `state` is taken (then copied into
+  /// the line): taken before `state`, never with it held.
+  private let memberWriter = Mutex(JSONWriter(capacity: 8192, remembersNumbers: true))
   private let file: SegmentFile
   /// Held while a batch is taken from the state and written (and synced), by the writer thread
   /// or by a server's event loop in ``writeNow()``: batches reach the file in the order they
@@ -131,10 +134,17 @@ public final class AuditLog: DecisionRecorder, Sendable {
   /// - Throws: ``AuditError/unavailable(_:)`` in `refuse` mode while the log cannot write;
   ///   ``AuditError/closed`` after ``close(reason:)``.
   public func record(_ decision: Decision, for request: PlacementRequest) throws -> UInt64 {
-    try append(type: "decision") { writer, state in
-      encoder.decision(
-        decision, request: request, topology: state.topologyHash, policies: state.policyHash,
-        into: &writer)
+    // Most of the record is written before the log's lock is taken, so the writer thread is not
+    // kept from its batches meanwhile; only the digests in force are written under it.
+    try memberWriter.withLock { members in
+      members.reset()
+      encoder.decision(decision, request: request, into: &members)
+      return try members.withBytes { written in
+        try append(type: "decision") { writer, state in
+          writer.members(written)
+          encoder.digests(topology: state.topologyHash, policies: state.policyHash, into: &writer)
+        }
+      }
     }
   }
 

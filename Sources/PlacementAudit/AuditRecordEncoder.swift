@@ -44,9 +44,10 @@ struct AuditRecordEncoder: Sendable {
     writer.endObject()
   }
 
+  /// A decision record's members up to its digests (see ``digests(topology:policies:into:)``):
+  /// written before the log's lock is taken, since they need nothing from its state.
   func decision(
-    _ decision: Decision, request: PlacementRequest, topology: String, policies: String,
-    into writer: inout JSONWriter
+    _ decision: Decision, request: PlacementRequest, into writer: inout JSONWriter
   ) {
     writer.key("decision")
     writer.value(decision.id)
@@ -118,6 +119,11 @@ struct AuditRecordEncoder: Sendable {
       Self.candidate(decision.candidates[index], into: &writer)
     }
     writer.endArray()
+  }
+
+  /// The digests of the topology and policy set in force, which end a decision record: written
+  /// under the log's lock, so that a reload cannot come between a record and its digests.
+  func digests(topology: String, policies: String, into writer: inout JSONWriter) {
     writer.key("topology")
     writer.value(topology)
     writer.key("policies")

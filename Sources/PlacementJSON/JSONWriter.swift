@@ -204,6 +204,14 @@ public struct JSONWriter: ~Copyable {
     number.isFinite ? number.description : "null"
   }
 
+  /// Writes members another writer wrote (`"key":value,...`, no braces) into the open object.
+  package mutating func members(_ written: UnsafeBufferPointer<UInt8>) {
+    guard !written.isEmpty else { return }
+    separate()
+    append(written)
+    needsComma = true
+  }
+
   /// Takes back the `}` that closed the last object, so that more members can follow: the
   /// audit log hashes a record closed, then writes the hash inside it.
   package mutating func reopenObject() {

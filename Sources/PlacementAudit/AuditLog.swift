@@ -205,8 +205,8 @@ public final class AuditLog: DecisionRecorder, Sendable {
     buffer(&state, type: type, body: body)
   }
 
-  /// Builds one line in the log's line writer, hashes it there and adds it to the batch: the
-  /// record's bytes are written once and copied once.
+  /// Builds one line in the log's line writer, hashes it there and adds it to the batch: no
+  /// buffer of its own per record (a decision record's members come from `memberWriter`).
   private func buffer(_ state: inout WriterState, type: StaticString, body: Body) {
     let sequence = state.nextSequence
     AuditTimestamp.update(

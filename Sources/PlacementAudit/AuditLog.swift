@@ -164,7 +164,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
   public func recordReload(topologyHash: String, policyHash: String) throws(AuditError) -> UInt64 {
     try state.withLock { (state) throws(AuditError) in
       try self.appendLocked(&state, type: "reload") { writer, _ in
-        encoder.reload(topology: topologyHash, policies: policyHash, into: &writer)
+        encoder.digests(topology: topologyHash, policies: policyHash, into: &writer)
       }
       state.topologyHash = topologyHash
       state.policyHash = policyHash
@@ -365,8 +365,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
     }
     guard let outcome else { return }
     if outcome.handBack { state.broadcast(0) }
-    state.broadcast(1)
-    for (callback, result) in outcome.ready { callback(result) }
+    settle(outcome.ready)
   }
 
   /// The counters since the log opened, for metrics and status.
@@ -514,20 +513,14 @@ public final class AuditLog: DecisionRecorder, Sendable {
         let syncLater =
           mustSync && configuration.durability == .buffered && !closing && error == nil
           && file.isOpen && healthy
-        if syncLater {
-          // Below.
-        } else if error == nil, mustSync, file.isOpen {
-          if let failure = file.sync() {
-            error = failure
+        if mustSync, error == nil, !syncLater {
+          if file.isOpen, let failure = file.sync() {
             // The next attempt waits a sync interval (continue mode) or the retry (refuse
             // mode), not the next turn of this loop.
-            lastSync = ConditionLock<WriterState>.now()
+            error = failure
           } else {
             synced = true
-            lastSync = ConditionLock<WriterState>.now()
           }
-        } else if mustSync, !file.isOpen, error == nil {
-          synced = true
           lastSync = ConditionLock<WriterState>.now()
         }
         return state.withLock { state in
@@ -541,8 +534,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
           return (callbacks, exit, syncLater ? state.written : nil)
         }
       }
-      state.broadcast(1)
-      for (callback, outcome) in callbacks { callback(outcome) }
+      settle(callbacks)
       if let through = syncLater {
         // Only this thread opens, rotates or closes the segment file, so its descriptor holds
         // still while the sync runs; writeNow only appends to it.
@@ -556,8 +548,7 @@ public final class AuditLog: DecisionRecorder, Sendable {
             ).0
           }
         }
-        state.broadcast(1)
-        for (callback, outcome) in callbacks { callback(outcome) }
+        settle(callbacks)
       }
       if exit {
         file.close()
@@ -568,8 +559,15 @@ public final class AuditLog: DecisionRecorder, Sendable {
     }
   }
 
+  /// Wakes the threads waiting for progress and runs the callbacks of the records settled.
+  private func settle(_ callbacks: [(@Sendable (AuditError?) -> Void, AuditError?)]) {
+    state.broadcast(1)
+    for (callback, outcome) in callbacks { callback(outcome) }
+  }
+
   /// Folds a batch's result into the state; returns the callbacks to run and whether the writer
   /// thread should stop.
+  ///
   /// `syncedThrough` is the last record a sync covered (`.max`: everything written), nil when
   /// there was no sync.
   private func apply(

@@ -121,8 +121,9 @@ struct AuditRecordEncoder: Sendable {
     writer.endArray()
   }
 
-  /// The digests of the topology and policy set in force, which end a decision record: written
-  /// under the log's lock, so that a reload cannot come between a record and its digests.
+  /// The digests of the topology and policy set in force: the members of a `reload` record, and
+  /// the last of a `start` and a `decision` record (written under the log's lock, so that a
+  /// reload cannot come between a decision record and its digests).
   func digests(topology: String, policies: String, into writer: inout JSONWriter) {
     writer.key("topology")
     writer.value(topology)
@@ -199,10 +200,7 @@ struct AuditRecordEncoder: Sendable {
     writer.value(masked.sorted())
     writer.key("segment")
     writer.value(segment)
-    writer.key("topology")
-    writer.value(topology)
-    writer.key("policies")
-    writer.value(policies)
+    digests(topology: topology, policies: policies, into: &writer)
     if let file = recovery.tornFile {
       writer.key("recovered")
       writer.beginObject()
@@ -214,13 +212,6 @@ struct AuditRecordEncoder: Sendable {
       writer.value(recovery.tornBytes)
       writer.endObject()
     }
-  }
-
-  func reload(topology: String, policies: String, into writer: inout JSONWriter) {
-    writer.key("topology")
-    writer.value(topology)
-    writer.key("policies")
-    writer.value(policies)
   }
 
   func stop(reason: String, counters: AuditCounters, into writer: inout JSONWriter) {

@@ -283,17 +283,13 @@ public struct JSONWriter: ~Copyable {
   /// remembered numbers when this one was written lately.
   private mutating func appendFraction(_ number: Double) {
     guard let numbers else {
-      var text = NumberText()
-      number.write(to: &text)
-      text.withBytes { append($0) }
+      NumberText(number).withBytes { append($0) }
       return
     }
     let bits = number.bitPattern
     let slot = numbers + RememberedNumber.slot(of: bits)
     if slot.pointee.bits != bits {
-      var text = NumberText()
-      number.write(to: &text)
-      slot.pointee = text.withBytes { RememberedNumber(bits: bits, text: $0) }
+      slot.pointee = NumberText(number).withBytes { RememberedNumber(bits: bits, text: $0) }
     }
     reserve(RememberedNumber.capacity)
     // Stores all of the slot's bytes at once; only its count of them are kept.
@@ -327,12 +323,11 @@ public struct JSONWriter: ~Copyable {
     if needsComma { append(UInt8(ascii: ",")) }
   }
 
-  /// `"text"`, for text known when the program is written, which needs no escaping; room for
-  /// one byte more is reserved (a key's `:`).
+  /// `"text"`, for text known when the program is written, which needs no escaping.
   @inlinable @inline(__always)
   mutating func appendQuoted(literal text: StaticString) {
     let length = text.utf8CodeUnitCount
-    reserve(length + 3)
+    reserve(length + 2)
     base[count] = UInt8(ascii: "\"")
     (base + count + 1).initialize(from: text.utf8Start, count: length)
     base[count + length + 1] = UInt8(ascii: "\"")
@@ -443,6 +438,11 @@ private struct NumberText: TextOutputStream {
   /// Room for the longest a Double prints (24 characters, `-2.2250738585072014e-308`).
   private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
   private var count = 0
+
+  /// The shortest text that reads back as `number`, as `description` writes it.
+  init(_ number: Double) {
+    number.write(to: &self)
+  }
 
   mutating func write(_ string: String) {
     var string = string
